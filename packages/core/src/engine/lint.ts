@@ -1,0 +1,178 @@
+import { parse, type ParseOptions } from '../syntax/parse.js';
+import type { Instruction } from '../syntax/ast.js';
+import { buildModel, type SemanticModel, type Stage } from '../model/model.js';
+import { formatMessage } from './define.js';
+import { aliasMap, applySuppressions } from './suppress.js';
+import type { AnyRule, Diagnostic, Fix, FixInput, InstructionVisitor, ReportInput, Severity, Visitors } from './types.js';
+
+export interface EnabledRule {
+  rule: AnyRule;
+  severity: Exclude<Severity, 'off'>;
+  /** Options from config, merged over the rule's defaults by the caller (or defaults when omitted). */
+  options?: unknown;
+}
+
+export interface LintOptions {
+  filePath?: string;
+  rules: EnabledRule[];
+  /** Every known rule, so suppressions can name rules that are not enabled (defaults to `rules`). */
+  knownRules?: readonly AnyRule[];
+  reportUnusedDisableDirectives?: Severity;
+  parse?: ParseOptions;
+}
+
+export interface LintResult {
+  filePath: string;
+  /** The linted text (a leading BOM removed). */
+  text: string;
+  diagnostics: Diagnostic[];
+  suppressed: Diagnostic[];
+  model: SemanticModel;
+}
+
+class RuleFailure extends Error {}
+
+/** Lints one Dockerfile. Never throws for any input: problems come back as diagnostics. */
+export function lint(source: string, options: LintOptions): LintResult {
+  const filePath = options.filePath ?? 'Dockerfile';
+  const { ast, lines } = parse(source, options.parse);
+  const model = buildModel(ast, lines);
+  const diagnostics: Diagnostic[] = ast.diagnostics.map((d) => ({
+    ruleId: null,
+    messageId: null,
+    message: d.fatal ? d.message : `Syntax error: ${d.message}`,
+    severity: 'error',
+    range: d.range,
+    ...(d.fatal ? { fatal: true } : {}),
+  }));
+  if (!ast.diagnostics.some((d) => d.fatal)) runRules(model, filePath, options.rules, diagnostics);
+
+  const known = options.knownRules ?? options.rules.map((r) => r.rule);
+  const sup = applySuppressions(ast, diagnostics, aliasesFor(known), options.reportUnusedDisableDirectives ?? 'off');
+  const out = [...sup.kept, ...sup.problems].sort(byPosition);
+  return { filePath, text: ast.text, diagnostics: out, suppressed: sup.suppressed, model };
+}
+
+const aliasCache = new WeakMap<readonly AnyRule[], Map<string, string[]>>();
+function aliasesFor(rules: readonly AnyRule[]): Map<string, string[]> {
+  let map = aliasCache.get(rules);
+  if (!map) {
+    map = aliasMap(rules);
+    aliasCache.set(rules, map);
+  }
+  return map;
+}
+
+export function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.range.start - b.range.start || a.range.end - b.range.end || (a.ruleId ?? '').localeCompare(b.ruleId ?? '');
+}
+
+interface Running {
+  enabled: EnabledRule;
+  visitors: Visitors;
+  failed: boolean;
+}
+
+function runRules(model: SemanticModel, filePath: string, rules: EnabledRule[], out: Diagnostic[]): void {
+  const running: Running[] = [];
+  for (const enabled of rules) {
+    const state: Running = { enabled, visitors: {}, failed: false };
+    const rule = enabled.rule;
+    const context = {
+      model,
+      text: model.text,
+      filePath,
+      options: enabled.options ?? rule.options?.defaults ?? {},
+      report: (input: ReportInput) => {
+        out.push(toDiagnostic(rule, enabled.severity, input));
+      },
+    };
+    try {
+      state.visitors = rule.create(context);
+      running.push(state);
+    } catch (error) {
+      out.push(internalError(rule, error, { start: 0, end: 0 }));
+    }
+  }
+
+  const call = (state: Running, fn: () => void, at: { start: number; end: number }) => {
+    if (state.failed) return;
+    try {
+      fn();
+    } catch (error) {
+      state.failed = true;
+      out.push(internalError(state.enabled.rule, error, at));
+    }
+  };
+  const visitInstruction = (instr: Instruction, stage: Stage | null) => {
+    for (const state of running) {
+      const v = state.visitors;
+      if (instr.onbuild && !state.enabled.rule.meta.onbuild) continue;
+      const specific = (v as Record<string, InstructionVisitor | undefined>)[instr.kind];
+      if (v.instruction) call(state, () => v.instruction!(instr, stage), instr.range);
+      if (specific) call(state, () => specific(instr, stage), instr.range);
+    }
+    if (instr.trigger) visitInstruction(instr.trigger, stage);
+  };
+
+  let stage: Stage | null = null;
+  const stageExit = () => {
+    if (!stage) return;
+    const s = stage;
+    for (const state of running) if (state.visitors.stageExit) call(state, () => state.visitors.stageExit!(s), s.range);
+  };
+  for (const instr of model.ast.instructions) {
+    if (instr.kind === 'FROM') {
+      stageExit();
+      stage = model.stageOf(instr);
+      const s = stage!;
+      for (const state of running) if (state.visitors.stage) call(state, () => state.visitors.stage!(s), s.range);
+    }
+    visitInstruction(instr, stage);
+  }
+  stageExit();
+  for (const state of running) if (state.visitors.fileExit) call(state, () => state.visitors.fileExit!(), { start: 0, end: 0 });
+}
+
+function toDiagnostic(rule: AnyRule, severity: Exclude<Severity, 'off'>, input: ReportInput): Diagnostic {
+  const template = rule.messages[input.messageId];
+  if (template === undefined) throw new RuleFailure(`reported unknown messageId '${input.messageId}'`);
+  const d: Diagnostic = {
+    ruleId: rule.meta.id,
+    messageId: input.messageId,
+    message: formatMessage(template, input.data),
+    severity,
+    range: input.range,
+  };
+  if (input.fix) d.fix = toFix(rule, input.fix, 'fix');
+  if (input.suggestions?.length) d.suggestions = input.suggestions.map((s) => toFix(rule, s, 'suggestion'));
+  if (input.related?.length) d.related = input.related;
+  return d;
+}
+
+function toFix(rule: AnyRule, input: FixInput, what: 'fix' | 'suggestion'): Fix {
+  const declared = rule.meta.fix;
+  const applicability = input.applicability ?? (declared === 'safe' ? 'safe' : 'unsafe');
+  if (what === 'fix') {
+    if (declared === 'none') throw new RuleFailure(`reported a fix but declares meta.fix 'none'`);
+    if (declared === 'safe' && applicability === 'unsafe') throw new RuleFailure(`reported an unsafe fix but declares meta.fix 'safe'`);
+  }
+  const template = rule.messages[input.messageId];
+  if (template === undefined) throw new RuleFailure(`fix uses unknown messageId '${input.messageId}'`);
+  for (const e of input.edits) {
+    if (!(e.range.start >= 0 && e.range.end >= e.range.start)) throw new RuleFailure(`fix has an invalid range`);
+  }
+  return { title: formatMessage(template, input.data), applicability, edits: input.edits };
+}
+
+function internalError(rule: AnyRule, error: unknown, range: { start: number; end: number }): Diagnostic {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    ruleId: rule.meta.id,
+    messageId: null,
+    message: `Internal error in rule '${rule.meta.id}': ${reason}. Please report this with the Dockerfile.`,
+    severity: 'error',
+    range,
+    internal: true,
+  };
+}

@@ -1,0 +1,21 @@
+import { distance } from 'fastest-levenshtein';
+
+/** The candidate closest to `word` (case-insensitive) when it is close enough to be a likely typo. */
+export function closest(word: string, candidates: Iterable<string>): string | null {
+  const w = word.toLowerCase();
+  let best: string | null = null;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const cl = c.toLowerCase();
+    if (cl === w) continue;
+    let score = distance(w, cl);
+    // A name that contains the other whole (`base` in `test-base`) counts as close.
+    if (w.length >= 3 && (cl.includes(w) || w.includes(cl))) score = Math.min(score, 1);
+    if (score < bestScore) {
+      bestScore = score;
+      best = c;
+    }
+  }
+  const limit = Math.max(1, Math.floor(Math.max(w.length, 4) / 3));
+  return best !== null && bestScore <= limit ? best : null;
+}

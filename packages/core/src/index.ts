@@ -1,0 +1,15 @@
+export * from './text.js';
+export * from './syntax/ast.js';
+export { parse, DEFAULT_MAX_LENGTH, type ParseOptions } from './syntax/parse.js';
+export { unquote } from './syntax/words.js';
+export * from './model/image.js';
+export * from './model/expand.js';
+export * from './model/model.js';
+export * from './shell/shell.js';
+export * from './engine/types.js';
+export { defineRule, formatMessage } from './engine/define.js';
+export { lint, byPosition, type EnabledRule, type LintOptions, type LintResult } from './engine/lint.js';
+export { aliasMap, applySuppressions } from './engine/suppress.js';
+export * from './engine/fix.js';
+export * from './engine/similar.js';
+export { RuleTester, wrapInOnbuild, type ExpectedError, type ValidCase, type InvalidCase, type TestHooks } from './testing/tester.js';

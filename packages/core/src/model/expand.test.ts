@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { expand } from './expand.js';
+
+const vars: Record<string, string> = { A: 'alpha', E: '', P: 'path/to/file.tar.gz' };
+const lookup = (n: string) => vars[n];
+
+describe('expand', () => {
+  it.each([
+    ['$A', 'alpha', []],
+    ['${A}-x', 'alpha-x', []],
+    ['$B', '', ['B']],
+    ['${B:-def}', 'def', []],
+    ['${E:-def}', 'def', []],
+    ['${E-def}', '', []],
+    ['${A:+set}', 'set', []],
+    ['${B:+set}', '', []],
+    ['${A+set}', 'set', []],
+    ['${P#*/}', 'to/file.tar.gz', []],
+    ['${P##*/}', 'file.tar.gz', []],
+    ['${P%.*}', 'path/to/file.tar', []],
+    ['${P%%.*}', 'path/to/file', []],
+    ['${P/to/from}', 'path/from/file.tar.gz', []],
+    ['${B:-${A}}', 'alpha', []],
+    ["'$A'", '$A', []],
+    ['"$A b"', 'alpha b', []],
+    ['\\$A', '$A', []],
+    ['$', '$', []],
+    ['${unterminated', '${unterminated', []],
+  ])('%s -> %s', (raw, value, unresolved) => {
+    const e = expand(raw, lookup);
+    expect(e.value).toBe(value);
+    expect(e.unresolved).toEqual(unresolved);
+  });
+
+  it('uses the escape directive character', () => {
+    expect(expand('`$A', lookup, '`').value).toBe('$A');
+  });
+});

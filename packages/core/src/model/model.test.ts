@@ -1,0 +1,124 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from '../syntax/parse.js';
+import { initShell } from '../shell/shell.js';
+import { buildModel } from './model.js';
+
+const model = (text: string) => {
+  const { ast, lines } = parse(text);
+  return buildModel(ast, lines);
+};
+
+beforeAll(() => initShell());
+
+describe('stages and the stage graph', () => {
+  const text = [
+    'ARG BASE=node:20',
+    'FROM ${BASE} AS deps',
+    'RUN npm ci',
+    'FROM deps AS Build',
+    'RUN npm run build',
+    'FROM alpine AS test',
+    'COPY --from=build /app /app',
+    'FROM nginx',
+    'COPY --from=BUILD /app/dist /usr/share/nginx/html',
+    'RUN --mount=type=bind,from=0,target=/src true',
+    'COPY --from=nginx:1 /etc/nginx /etc/nginx',
+  ].join('\n');
+  const m = model(text);
+
+  it('parses stages, names and base images', () => {
+    expect(m.stages.map((s) => [s.index, s.name, s.key, s.base.expanded, s.parent?.index ?? null])).toEqual([
+      [0, 'deps', 'deps', 'node:20', null],
+      [1, 'Build', 'build', 'deps', 0],
+      [2, 'test', 'test', 'alpine', null],
+      [3, null, null, 'nginx', null],
+    ]);
+    expect(m.stages[0].base).toMatchObject({ raw: '${BASE}', repository: 'node', tag: '20', hasVariables: true });
+    expect(m.finalStage?.index).toBe(3);
+  });
+
+  it('resolves COPY --from and RUN --mount from= (case-insensitive, by index, images)', () => {
+    const deps = m.stages[3].deps.map((d) => [d.kind, d.ref, d.stage?.index ?? null, d.byIndex]);
+    expect(deps).toEqual([
+      ['copy', 'BUILD', 1, false],
+      ['mount', '0', 0, true],
+      ['copy', 'nginx:1', null, false],
+    ]);
+    expect(text.slice(m.stages[3].deps[0].range.start, m.stages[3].deps[0].range.end)).toBe('BUILD');
+  });
+
+  it('computes what each target needs', () => {
+    const idx = (set: ReadonlySet<{ index: number }>) => [...set].map((s) => s.index).sort();
+    expect(idx(m.stagesForTarget())).toEqual([0, 1, 3]);
+    expect(idx(m.stagesForTarget(m.stages[2]))).toEqual([0, 1, 2]);
+    expect(idx(m.dependentsOf(m.stages[0]))).toEqual([1, 2, 3]);
+    expect(m.stageByName('BUILD')?.index).toBe(1);
+  });
+
+  it('does not resolve a stage defined later', () => {
+    const later = model('FROM alpine\nCOPY --from=late /a /a\nFROM alpine AS late\n');
+    expect(later.stages[0].deps.map((d) => [d.ref, d.stage])).toEqual([['late', null]]);
+  });
+});
+
+describe('ARG and ENV scopes', () => {
+  const text = [
+    'ARG VERSION=1.0',
+    'ARG UNUSED',
+    'FROM alpine:${VERSION} AS base',
+    'RUN echo $VERSION',
+    'ARG VERSION',
+    'ENV APP=/app DIR=${APP}/bin',
+    'ARG TARGETARCH',
+    'RUN echo',
+    'FROM base',
+    'RUN echo',
+  ].join('\n');
+  const m = model(text);
+  const at = (n: number) => m.ast.instructions[n];
+
+  it('global ARGs reach FROM only', () => {
+    expect(m.stages[0].base.expanded).toBe('alpine:1.0');
+    expect(m.scopeAt(at(3)).lookup('VERSION')).toBeUndefined();
+    expect(m.scopeAt(at(3)).isDeclared('VERSION')).toBe(false);
+  });
+
+  it('a bare re-declaration takes the global default', () => {
+    expect(m.scopeAt(at(7)).lookup('VERSION')).toBe('1.0');
+    expect(m.scopeAt(at(7)).binding('VERSION')?.kind).toBe('arg');
+  });
+
+  it('ENV expands earlier ENV and wins over ARG', () => {
+    expect(m.scopeAt(at(7)).lookup('DIR')).toBe('/app/bin');
+    expect(m.scopeAt(at(7)).expand('${APP}/x').value).toBe('/app/x');
+  });
+
+  it('platform ARGs need a declaration inside a stage', () => {
+    expect(m.scopeAt(at(7)).lookup('TARGETARCH')).toBe('amd64');
+    expect(m.scopeAt(at(3)).isDeclared('TARGETARCH')).toBe(false);
+  });
+
+  it('child stages inherit ENV but not ARG', () => {
+    const scope = m.scopeAt(at(9));
+    expect(scope.lookup('APP')).toBe('/app');
+    expect(scope.lookup('VERSION')).toBeUndefined();
+  });
+
+  it('proxy ARGs are predefined', () => {
+    expect(m.scopeAt(at(3)).isDeclared('HTTP_PROXY')).toBe(true);
+  });
+});
+
+describe('shell of RUN', () => {
+  it('parses lazily and caches', () => {
+    const m = model('FROM alpine\nRUN apt-get update && apt-get install -y curl\nCOPY a b\n');
+    const run = m.ast.instructions[1];
+    const script = m.shellOf(run)!;
+    expect(script.commands.map((c) => [c.name.value, c.args.map((a) => a.value)])).toEqual([
+      ['apt-get', ['update']],
+      ['apt-get', ['install', '-y', 'curl']],
+    ]);
+    expect(m.shellOf(run)).toBe(script);
+    expect(m.shellOf(m.ast.instructions[2])).toBeNull();
+  });
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from './parse.js';
+
+const slice = (text: string, r: { start: number; end: number } | null) => (r ? text.slice(r.start, r.end) : null);
+
+describe('parse', () => {
+  it('keeps exact ranges for keywords, flags, mount options and arguments', () => {
+    const text = 'FROM alpine AS build\nCOPY --from=build --chmod=755 a /b\nRUN --mount=type=cache,target=/root/.cache \\\n    go build ./...\n';
+    const { ast } = parse(text);
+    expect(ast.instructions.map((i) => i.kind)).toEqual(['FROM', 'COPY', 'RUN']);
+    const copy = ast.instructions[1];
+    expect(slice(text, copy.keyword.range)).toBe('COPY');
+    expect(copy.flags.map((f) => [f.name, f.value, slice(text, f.range), slice(text, f.valueRange)])).toEqual([
+      ['from', 'build', '--from=build', 'build'],
+      ['chmod', '755', '--chmod=755', '755'],
+    ]);
+    expect(copy.args.map((a) => [a.value, slice(text, a.range)])).toEqual([['a', 'a'], ['/b', '/b']]);
+    const run = ast.instructions[2];
+    const mount = run.flags[0];
+    expect(mount.options.map((o) => [o.key, o.value, slice(text, o.range), slice(text, o.keyRange), slice(text, o.valueRange)])).toEqual([
+      ['type', 'cache', 'type=cache', 'type', 'cache'],
+      ['target', '/root/.cache', 'target=/root/.cache', 'target', '/root/.cache'],
+    ]);
+    expect(slice(text, run.range)).toBe('RUN --mount=type=cache,target=/root/.cache \\\n    go build ./...');
+    expect(slice(text, run.argsRange)).toBe('go build ./...');
+  });
+
+  it('reads directives, comments and the escape character', () => {
+    const text = '# syntax=docker/dockerfile:1\n# escape=`\n# check=skip=JSONArgsRecommended\nFROM scratch\n# a comment\nRUN echo hi `\n  there\n';
+    const { ast } = parse(text);
+    expect(ast.directives.map((d) => [d.name, d.value, slice(text, d.valueRange)])).toEqual([
+      ['syntax', 'docker/dockerfile:1', 'docker/dockerfile:1'],
+      ['escape', '`', '`'],
+      ['check', 'skip=JSONArgsRecommended', 'skip=JSONArgsRecommended'],
+    ]);
+    expect(ast.escapeChar).toBe('`');
+    expect(ast.comments.map((c) => [c.text, slice(text, c.range)])).toEqual([['a comment', '# a comment']]);
+    expect(ast.instructions[1].args.map((a) => a.value)).toEqual(['echo', 'hi', 'there']);
+  });
+
+  it('separates heredoc bodies from arguments', () => {
+    const text = 'FROM alpine\nRUN <<EOF\nset -e\necho $HOME\nEOF\nCOPY <<-A <<B /x\na\nA\nb\nB\n';
+    const { ast } = parse(text);
+    const run = ast.instructions[1];
+    expect(run.args.map((a) => a.raw)).toEqual(['<<EOF']);
+    expect(run.heredocs.map((h) => [h.name, h.content, slice(text, h.range), slice(text, h.delimiterRange)])).toEqual([
+      ['EOF', 'set -e\necho $HOME\n', '<<EOF', 'EOF'],
+    ]);
+    const copy = ast.instructions[2];
+    expect(copy.heredocs.map((h) => h.name)).toEqual(['A', 'B']);
+    expect(copy.args.map((a) => a.raw)).toEqual(['<<-A', '<<B', '/x']);
+  });
+
+  it('unwraps ONBUILD triggers', () => {
+    const text = 'FROM alpine\nONBUILD COPY --from=0 . /app\n';
+    const { ast } = parse(text);
+    const onbuild = ast.instructions[1];
+    expect(onbuild.kind).toBe('ONBUILD');
+    const trigger = onbuild.trigger!;
+    expect(trigger.kind).toBe('COPY');
+    expect(trigger.onbuild).toBe(onbuild);
+    expect(slice(text, trigger.range)).toBe('COPY --from=0 . /app');
+    expect(slice(text, trigger.flags[0].valueRange)).toBe('0');
+  });
+
+  it('reads exec form only for real JSON arrays', () => {
+    const { ast } = parse('FROM a\nCMD ["node", "server.js"]\nCMD [\'node\']\nENTRYPOINT ["a", \'b\']\n');
+    expect(ast.instructions.slice(1).map((i) => [i.jsonForm, i.args.map((a) => a.value)])).toEqual([
+      [true, ['node', 'server.js']],
+      [false, ["['node']"]],
+      [false, ['["a",', "b]"]],
+    ]);
+  });
+
+  it('reads ARG, ENV and LABEL properties with quoting', () => {
+    const text = 'ARG A B=2\nFROM x\nENV C="three four" D=5\nENV E six seven\nLABEL "k"=v\n';
+    const { ast } = parse(text);
+    const props = ast.instructions.map((i) => i.properties.map((p) => [p.name, p.value, p.rawValue]));
+    expect(props).toEqual([
+      [['A', null, null], ['B', '2', '2']],
+      [],
+      [['C', 'three four', '"three four"'], ['D', '5', '5']],
+      [['E', 'six seven', 'six seven']],
+      [['k', 'v', 'v']],
+    ]);
+  });
+
+  it('never throws, and degrades one bad instruction only', () => {
+    const text = 'FROM alpine\nFRM nope\nRUN echo ok\n}}}\n';
+    const { ast } = parse(text);
+    expect(ast.instructions.map((i) => [i.kind, i.known])).toEqual([
+      ['FROM', true], ['FRM', false], ['RUN', true], ['}}}', false],
+    ]);
+    expect(ast.diagnostics.map((d) => [d.message, slice(text, d.range), d.fatal])).toEqual([
+      ["Unknown instruction 'FRM'.", 'FRM', false],
+      ["Unknown instruction '}}}'.", '}}}', false],
+    ]);
+  });
+
+  it('reports binary, huge and empty input without throwing', () => {
+    expect(parse('\u0000\u0001ELF').ast.diagnostics.map((d) => d.fatal)).toEqual([true]);
+    expect(parse('RUN x\n'.repeat(10), { maxLength: 20 }).ast.diagnostics[0].message).toMatch(/too large/);
+    const empty = parse('');
+    expect(empty.ast.instructions).toEqual([]);
+    expect(empty.ast.diagnostics).toEqual([]);
+  });
+
+  it('strips a BOM and handles CRLF', () => {
+    const text = '\uFEFFFROM alpine\r\nRUN a \\\r\n  b\r\n';
+    const { ast, lines } = parse(text);
+    expect(ast.text.startsWith('FROM')).toBe(true);
+    expect(ast.instructions[1].args.map((a) => a.value)).toEqual(['a', 'b']);
+    expect(lines.positionAt(ast.instructions[1].args[1].range.start)).toEqual({ line: 3, column: 3 });
+  });
+
+  it('survives random input', () => {
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const alphabet = 'FROM RUN COPY --from= ONBUILD ARG $ { } [ ] " \' \\ \n # = < <EOF a b';
+    const parts = alphabet.split(' ').concat([' ', '\n', '\\\n']);
+    for (let n = 0; n < 300; n++) {
+      let s = '';
+      const len = Math.floor(rand() * 40);
+      for (let i = 0; i < len; i++) s += parts[Math.floor(rand() * parts.length)];
+      expect(() => parse(s)).not.toThrow();
+    }
+  });
+});

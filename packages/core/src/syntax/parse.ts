@@ -1,0 +1,297 @@
+import { DockerfileParser } from 'dockerfile-ast';
+import type {
+  Argument as DfArgument,
+  Dockerfile as DfDockerfile,
+  Flag as DfFlag,
+  Instruction as DfInstruction,
+  Property as DfProperty,
+} from 'dockerfile-ast';
+import { LineIndex, type Range } from '../text.js';
+import {
+  KNOWN_INSTRUCTIONS,
+  type Comment,
+  type Directive,
+  type DockerfileAst,
+  type Flag,
+  type FlagOption,
+  type Heredoc,
+  type Instruction,
+  type ParseDiagnostic,
+  type Property,
+  type Word,
+} from './ast.js';
+import { unquote } from './words.js';
+
+export interface ParseOptions {
+  /** Files larger than this many characters are not linted (default 5 MiB). */
+  maxLength?: number;
+}
+
+export const DEFAULT_MAX_LENGTH = 5 * 1024 * 1024;
+const KNOWN = new Set<string>(KNOWN_INSTRUCTIONS);
+const JSON_CAPABLE = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'VOLUME', 'COPY', 'ADD', 'HEALTHCHECK']);
+
+interface LspRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** Parses a Dockerfile. Never throws: problems become diagnostics on the returned tree. */
+export function parse(input: string, options: ParseOptions = {}): { ast: DockerfileAst; lines: LineIndex } {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const lines = new LineIndex(text);
+  const ast: DockerfileAst = {
+    type: 'Dockerfile',
+    text,
+    range: { start: 0, end: text.length },
+    instructions: [],
+    comments: [],
+    directives: [],
+    escapeChar: '\\',
+    diagnostics: [],
+  };
+  const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+  if (text.length > maxLength) {
+    ast.diagnostics.push({
+      message: `File is too large to lint (${text.length} characters; the limit is ${maxLength}).`,
+      range: { start: 0, end: 0 },
+      fatal: true,
+    });
+    return { ast, lines };
+  }
+  if (looksBinary(text)) {
+    ast.diagnostics.push({ message: 'File looks binary (it contains NUL bytes); not a Dockerfile.', range: { start: 0, end: 0 }, fatal: true });
+    return { ast, lines };
+  }
+
+  let df: DfDockerfile;
+  try {
+    df = DockerfileParser.parse(text);
+  } catch (error) {
+    ast.diagnostics.push({ message: `Could not parse the file: ${errorMessage(error)}`, range: { start: 0, end: 0 }, fatal: true });
+    return { ast, lines };
+  }
+
+  const toRange = (r: LspRange): Range => ({
+    start: lines.offsetAt(r.start.line, r.start.character),
+    end: lines.offsetAt(r.end.line, r.end.character),
+  });
+  const reader = new Reader(text, toRange, ast.diagnostics);
+
+  ast.escapeChar = guard(() => df.getEscapeCharacter(), '\\');
+  ast.directives = guard(() => df.getDirectives().map((d): Directive => ({
+    type: 'Directive',
+    name: d.getName().toLowerCase(),
+    value: d.getValue(),
+    range: toRange(d.getRange()),
+    nameRange: toRange(d.getNameRange()),
+    valueRange: toRange(d.getValueRange()),
+  })), []);
+  ast.comments = guard(() => df.getComments().map((c): Comment => ({
+    type: 'Comment',
+    text: c.getContent().trim(),
+    range: toRange(c.getRange()),
+  })), []);
+
+  const instructions = guard(() => df.getInstructions(), [] as DfInstruction[]);
+  for (let i = 0; i < instructions.length; i++) {
+    const instr = reader.instruction(instructions[i], i, ast.escapeChar, null);
+    if (instr) ast.instructions.push(instr);
+  }
+  return { ast, lines };
+}
+
+function looksBinary(text: string): boolean {
+  const n = Math.min(text.length, 8192);
+  for (let i = 0; i < n; i++) if (text.charCodeAt(i) === 0) return true;
+  return false;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** dockerfile-ast accessors can overflow the stack on odd input; one accessor failing degrades only its part. */
+function guard<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}
+
+class Reader {
+  constructor(
+    private readonly text: string,
+    private readonly toRange: (r: LspRange) => Range,
+    private readonly diagnostics: ParseDiagnostic[],
+  ) {}
+
+  instruction(src: DfInstruction, index: number, escapeChar: string, onbuild: Instruction | null): Instruction | null {
+    let range: Range;
+    let keyword: Word;
+    try {
+      range = this.toRange(src.getRange());
+      const kwRange = this.toRange(src.getInstructionRange());
+      const raw = this.text.slice(kwRange.start, kwRange.end);
+      keyword = { raw, value: raw, range: kwRange };
+    } catch (error) {
+      this.diagnostics.push({ message: `Could not read an instruction: ${errorMessage(error)}`, range: { start: 0, end: 0 }, fatal: false });
+      return null;
+    }
+    const kind = keyword.raw.replace(/\\\r?\n/g, '').toUpperCase();
+    const instr: Instruction = {
+      type: 'Instruction',
+      kind,
+      known: KNOWN.has(kind),
+      keyword,
+      range,
+      flags: [],
+      args: [],
+      argsRange: null,
+      jsonForm: false,
+      heredocs: [],
+      properties: [],
+      trigger: null,
+      onbuild,
+      index,
+    };
+    if (!instr.known) {
+      this.diagnostics.push({ message: `Unknown instruction '${keyword.raw}'.`, range: keyword.range, fatal: false });
+    }
+    const problems: string[] = [];
+    const part = <T>(what: string, fn: () => T, fallback: T): T => {
+      try {
+        return fn();
+      } catch (error) {
+        problems.push(`${what}: ${errorMessage(error)}`);
+        return fallback;
+      }
+    };
+    const anySrc = src as unknown as Record<string, unknown>;
+    if (typeof anySrc.getFlags === 'function') {
+      instr.flags = part('flags', () => (src as unknown as { getFlags(): DfFlag[] }).getFlags().map((f) => this.flag(f)), []);
+    }
+    if (typeof anySrc.getHeredocs === 'function') {
+      instr.heredocs = part('heredocs', () => this.heredocs(src), []);
+    }
+    const words = part('arguments', () => src.getArguments(), [] as DfArgument[]);
+    const inHeredoc = (r: Range) => instr.heredocs.some((h) => {
+      const bodyStart = h.contentRange?.start ?? h.delimiterRange?.start ?? Infinity;
+      const bodyEnd = h.delimiterRange?.end ?? h.contentRange?.end ?? -Infinity;
+      return r.start >= bodyStart && r.end <= bodyEnd;
+    });
+    const args: Word[] = [];
+    for (const w of words) {
+      const r = this.toRange(w.getRange());
+      if (inHeredoc(r)) continue;
+      const raw = this.text.slice(r.start, r.end);
+      args.push({ raw, value: unquote(raw.replace(/\\\r?\n/g, ''), escapeChar), range: r });
+    }
+    instr.args = args;
+    const firstBody = Math.min(args[0]?.range.start ?? Infinity, instr.heredocs[0]?.range.start ?? Infinity);
+    if (firstBody !== Infinity) instr.argsRange = { start: firstBody, end: range.end };
+
+    if (JSON_CAPABLE.has(kind) && typeof anySrc.getJSONStrings === 'function') {
+      part('JSON arguments', () => this.json(src, instr), undefined);
+    }
+    if ((kind === 'ARG' || kind === 'ENV' || kind === 'LABEL') && typeof anySrc.getProperties === 'function') {
+      instr.properties = part('properties', () => (src as unknown as { getProperties(): DfProperty[] }).getProperties().map((p) => this.property(p)), []);
+    }
+    if (kind === 'ONBUILD' && typeof anySrc.getTriggerInstruction === 'function') {
+      const trigger = part('trigger', () => (src as unknown as { getTriggerInstruction(): DfInstruction | null }).getTriggerInstruction(), null);
+      if (trigger) instr.trigger = this.instruction(trigger, index, escapeChar, instr);
+    }
+    if (problems.length > 0) {
+      instr.broken = problems.join('; ');
+      this.diagnostics.push({ message: `Could not fully read this ${kind} instruction (${problems[0]}).`, range, fatal: false });
+    }
+    return instr;
+  }
+
+  private flag(f: DfFlag): Flag {
+    const range = this.toRange(f.getRange());
+    const nameRange = this.toRange(f.getNameRange());
+    const v = f.getValueRange();
+    const valueRange = v ? this.toRange(v) : null;
+    const options: FlagOption[] = [];
+    for (const o of f.getOptions()) {
+      const keyRange = this.toRange(o.getNameRange());
+      const vr = o.getValueRange();
+      options.push({
+        key: o.getName(),
+        value: o.getValue(),
+        range: this.toRange(o.getRange()),
+        keyRange,
+        valueRange: vr ? this.toRange(vr) : null,
+      });
+    }
+    return {
+      type: 'Flag',
+      name: this.text.slice(nameRange.start, nameRange.end),
+      value: valueRange ? f.getValue() : null,
+      range,
+      nameRange,
+      valueRange,
+      options,
+    };
+  }
+
+  private heredocs(src: DfInstruction): Heredoc[] {
+    const hs = (src as unknown as { getHeredocs(): import('dockerfile-ast').Heredoc[] }).getHeredocs();
+    return hs.map((h) => {
+      const contentRange = h.getContentRange() ? this.toRange(h.getContentRange()!) : null;
+      const delimiterRange = h.getDelimiterRange() ? this.toRange(h.getDelimiterRange()!) : null;
+      return {
+        type: 'Heredoc',
+        name: h.getName(),
+        range: this.toRange(h.getStartRange()),
+        content: contentRange ? this.text.slice(contentRange.start, contentRange.end) : '',
+        contentRange,
+        delimiterRange,
+      };
+    });
+  }
+
+  private json(src: DfInstruction, instr: Instruction): void {
+    const strings = (src as unknown as { getJSONStrings(): import('dockerfile-ast').JSONArgument[] }).getJSONStrings();
+    const closing = (src as unknown as { getClosingBracket(): DfArgument | null }).getClosingBracket();
+    if (strings.length === 0 || !closing || !instr.argsRange) return;
+    // Docker uses exec form only when the whole argument text is a JSON array of strings.
+    const body = this.text.slice(instr.argsRange.start, instr.argsRange.end).replace(/\\\r?\n/g, '');
+    try {
+      const parsed: unknown = JSON.parse(body);
+      if (!Array.isArray(parsed) || parsed.some((x) => typeof x !== 'string')) return;
+    } catch {
+      return;
+    }
+    instr.jsonForm = true;
+    instr.args = strings.map((s) => {
+      const r = this.toRange(s.getJSONRange());
+      const raw = this.text.slice(r.start, r.end);
+      let value: string;
+      try {
+        value = JSON.parse(raw) as string;
+      } catch {
+        value = s.getValue();
+      }
+      return { raw, value, range: r };
+    });
+  }
+
+  private property(p: DfProperty): Property {
+    const range = this.toRange(p.getRange());
+    const nameRange = this.toRange(p.getNameRange());
+    const vr = p.getValueRange();
+    const valueRange = vr ? this.toRange(vr) : null;
+    const rawValue = valueRange ? this.text.slice(valueRange.start, valueRange.end) : null;
+    return {
+      name: p.getName(),
+      nameRange,
+      value: rawValue === null ? null : (p.getValue() ?? ''),
+      rawValue,
+      valueRange,
+      range,
+    };
+  }
+}

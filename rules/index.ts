@@ -1,0 +1,2 @@
+export { allRules } from './list.js';
+export { rulesById, resolveRuleName, ruleDocs } from './registry.js';
