@@ -13,3 +13,5 @@ export { aliasMap, applySuppressions } from './engine/suppress.js';
 export * from './engine/fix.js';
 export * from './engine/similar.js';
 export { RuleTester, wrapInOnbuild, type ExpectedError, type ValidCase, type InvalidCase, type TestHooks } from './testing/tester.js';
+export * from './config/load.js';
+export { configSchema, configJsonSchema } from './config/schema.js';
