@@ -8,7 +8,7 @@ export function closest(word: string, candidates: Iterable<string>): string | nu
   for (const c of candidates) {
     const cl = c.toLowerCase();
     if (cl === w) continue;
-    let score = distance(w, cl);
+    let score = isTransposition(w, cl) ? 1 : distance(w, cl);
     // A name that contains the other whole (`base` in `test-base`) counts as close.
     if (w.length >= 3 && (cl.includes(w) || w.includes(cl))) score = Math.min(score, 1);
     if (score < bestScore) {
@@ -18,4 +18,12 @@ export function closest(word: string, candidates: Iterable<string>): string | nu
   }
   const limit = Math.max(1, Math.floor(Math.max(w.length, 4) / 3));
   return best !== null && bestScore <= limit ? best : null;
+}
+
+/** `a` and `b` differ only by two swapped neighbours (`chwon`/`chown`), the commonest typo; Levenshtein counts it as 2. */
+function isTransposition(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
 }

@@ -37,11 +37,11 @@ describe('stages and the stage graph', () => {
     expect(m.finalStage?.index).toBe(3);
   });
 
-  it('resolves COPY --from and RUN --mount from= (case-insensitive, by index, images)', () => {
+  it('resolves COPY --from and RUN --mount from= (case-insensitive, COPY by index, images)', () => {
     const deps = m.stages[3].deps.map((d) => [d.kind, d.ref, d.stage?.index ?? null, d.byIndex]);
     expect(deps).toEqual([
       ['copy', 'BUILD', 1, false],
-      ['mount', '0', 0, true],
+      ['mount', '0', null, true],
       ['copy', 'nginx:1', null, false],
     ]);
     expect(text.slice(m.stages[3].deps[0].range.start, m.stages[3].deps[0].range.end)).toBe('BUILD');
@@ -58,6 +58,18 @@ describe('stages and the stage graph', () => {
   it('does not resolve a stage defined later', () => {
     const later = model('FROM alpine\nCOPY --from=late /a /a\nFROM alpine AS late\n');
     expect(later.stages[0].deps.map((d) => [d.ref, d.stage])).toEqual([['late', null]]);
+  });
+
+  it('resolves duplicate names as BuildKit does: FROM the last earlier one, --from the last one', () => {
+    const dup = model('FROM a AS x\nFROM b AS x\nFROM x\nCOPY --from=x /a /a\nFROM c AS x\n');
+    expect(dup.stages[2].parent?.index).toBe(1);
+    expect(dup.stages[2].deps.map((d) => [d.kind, d.stage?.index ?? null])).toEqual([['from', 1], ['copy', null]]);
+    expect(dup.stageByName('X')?.index).toBe(3);
+  });
+
+  it('matches FROM against stage names case-sensitively', () => {
+    const m2 = model('FROM alpine AS build\nFROM Build\n');
+    expect(m2.stages[1].parent).toBeNull();
   });
 });
 
@@ -89,7 +101,8 @@ describe('ARG and ENV scopes', () => {
   });
 
   it('ENV expands earlier ENV and wins over ARG', () => {
-    expect(m.scopeAt(at(7)).lookup('DIR')).toBe('/app/bin');
+    // One instruction sees the values from before it: `ENV APP=/app DIR=${APP}/bin` leaves DIR=/bin.
+    expect(m.scopeAt(at(7)).lookup('DIR')).toBe('/bin');
     expect(m.scopeAt(at(7)).expand('${APP}/x').value).toBe('/app/x');
   });
 

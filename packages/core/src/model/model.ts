@@ -51,7 +51,10 @@ export interface StageDependency {
   expanded: string;
   /** The stage it resolves to, or null when it names an image (or nothing). */
   stage: Stage | null;
-  /** It names a stage by number (`--from=0`). */
+  /**
+   * It is written as a number (`--from=0`). COPY/ADD resolve numbers to stages; BuildKit reads a
+   * number in `RUN --mount from=` as an image name, so such mounts never resolve to a stage.
+   */
   byIndex: boolean;
   instruction: Instruction;
   /** Range of the reference text. */
@@ -87,7 +90,7 @@ export interface SemanticModel {
   /** The last stage: what a build without --target produces. */
   finalStage: Stage | null;
   stageOf(instr: Instruction): Stage | null;
-  /** First stage with this name (case-insensitive). */
+  /** The stage a name refers to (case-insensitive; with duplicate names the last one, as BuildKit resolves `--from`). */
   stageByName(name: string): Stage | undefined;
   /** Stages `stage` needs, transitively (without itself). */
   dependenciesOf(stage: Stage): ReadonlySet<Stage>;
@@ -128,7 +131,7 @@ export function buildModel(ast: DockerfileAst, lines: LineIndex): SemanticModel 
       current = newStage(instr, stages.length);
       stages.push(current);
       stageVars.set(current, { bindings: [] });
-      if (current.key && !byKey.has(current.key)) byKey.set(current.key, current);
+      if (current.key) byKey.set(current.key, current);
     } else if (current) {
       current.instructions.push(instr);
       current.range = { start: current.range.start, end: instr.range.end };
@@ -153,10 +156,9 @@ export function buildModel(ast: DockerfileAst, lines: LineIndex): SemanticModel 
     const raw = imageWord?.value ?? '';
     const e = expand(imageWord?.raw ?? '', globalLookup, ast.escapeChar);
     const base = parseImageRef(raw, e.value, e.unresolved);
-    let parent: Stage | null = null;
-    if (!base.registry && !base.tag && !base.digest) {
-      parent = byKey.get(base.expanded.toLowerCase()) ?? null;
-    }
+    // BuildKit matches the expanded image text exactly against the (lower-cased) names of the
+    // stages before this one, the last of duplicates winning: `FROM Build` is not stage `build`.
+    const parent = byKey.get(base.expanded) ?? null;
     const stage: Stage = {
       index,
       name,
@@ -219,7 +221,7 @@ export function buildModel(ast: DockerfileAst, lines: LineIndex): SemanticModel 
     if (/^\d+$/.test(expanded)) {
       byIndex = true;
       const n = Number(expanded);
-      target = n < stage.index ? stages[n] : null;
+      target = kind === 'copy' && n < stage.index ? stages[n] : null;
     } else {
       const found = byKey.get(expanded.toLowerCase());
       target = found && found.index < stage.index ? found : null;

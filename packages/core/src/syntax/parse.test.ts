@@ -44,7 +44,7 @@ describe('parse', () => {
     const run = ast.instructions[1];
     expect(run.args.map((a) => a.raw)).toEqual(['<<EOF']);
     expect(run.heredocs.map((h) => [h.name, h.content, slice(text, h.range), slice(text, h.delimiterRange)])).toEqual([
-      ['EOF', 'set -e\necho $HOME\n', '<<EOF', 'EOF'],
+      ['EOF', 'set -e\necho $HOME', '<<EOF', 'EOF'],
     ]);
     const copy = ast.instructions[2];
     expect(copy.heredocs.map((h) => h.name)).toEqual(['A', 'B']);
@@ -67,8 +67,8 @@ describe('parse', () => {
     const { ast } = parse('FROM a\nCMD ["node", "server.js"]\nCMD [\'node\']\nENTRYPOINT ["a", \'b\']\n');
     expect(ast.instructions.slice(1).map((i) => [i.jsonForm, i.args.map((a) => a.value)])).toEqual([
       [true, ['node', 'server.js']],
-      [false, ["['node']"]],
-      [false, ['["a",', "b]"]],
+      [false, ['[node]']],
+      [false, ['[a,', 'b]']],
     ]);
   });
 

@@ -101,6 +101,20 @@ export function parse(input: string, options: ParseOptions = {}): { ast: Dockerf
   return { ast, lines };
 }
 
+function argProperty(w: Word, escapeChar: string): Property {
+  const eq = w.raw.indexOf('=');
+  if (eq < 0) return { name: w.value, nameRange: w.range, value: null, rawValue: null, valueRange: null, range: w.range };
+  const rawValue = w.raw.slice(eq + 1);
+  return {
+    name: w.raw.slice(0, eq),
+    nameRange: { start: w.range.start, end: w.range.start + eq },
+    value: unquote(rawValue.replace(/\\\r?\n/g, ''), escapeChar),
+    rawValue,
+    valueRange: { start: w.range.start + eq + 1, end: w.range.end },
+    range: w.range,
+  };
+}
+
 function looksBinary(text: string): boolean {
   const n = Math.min(text.length, 8192);
   for (let i = 0; i < n; i++) if (text.charCodeAt(i) === 0) return true;
@@ -195,7 +209,10 @@ class Reader {
     if (JSON_CAPABLE.has(kind) && typeof anySrc.getJSONStrings === 'function') {
       part('JSON arguments', () => this.json(src, instr), undefined);
     }
-    if ((kind === 'ARG' || kind === 'ENV' || kind === 'LABEL') && typeof anySrc.getProperties === 'function') {
+    if (kind === 'ARG') {
+      // ARG takes several `name[=default]` words; dockerfile-ast reads `ARG A B=2` like legacy ENV.
+      instr.properties = args.map((w) => argProperty(w, escapeChar));
+    } else if ((kind === 'ENV' || kind === 'LABEL') && typeof anySrc.getProperties === 'function') {
       instr.properties = part('properties', () => (src as unknown as { getProperties(): DfProperty[] }).getProperties().map((p) => this.property(p)), []);
     }
     if (kind === 'ONBUILD' && typeof anySrc.getTriggerInstruction === 'function') {
@@ -267,13 +284,14 @@ class Reader {
     }
     instr.jsonForm = true;
     instr.args = strings.map((s) => {
-      const r = this.toRange(s.getJSONRange());
+      // The range keeps the quotes: `raw` is the JSON string literal as written.
+      const r = this.toRange(s.getRange());
       const raw = this.text.slice(r.start, r.end);
       let value: string;
       try {
         value = JSON.parse(raw) as string;
       } catch {
-        value = s.getValue();
+        value = s.getJSONValue();
       }
       return { raw, value, range: r };
     });
