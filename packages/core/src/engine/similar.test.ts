@@ -10,6 +10,7 @@ describe('closest', () => {
   it('counts a whole-word containment as close, and ignores far and equal names', () => {
     expect(closest('base', ['test-base'])).toBe('test-base');
     expect(closest('runtime', ['builder'])).toBeNull();
+    expect(closest('busybox', ['b', 'a'])).toBeNull();
     expect(closest('Builder', ['builder'])).toBeNull();
   });
 });

@@ -9,8 +9,9 @@ export function closest(word: string, candidates: Iterable<string>): string | nu
     const cl = c.toLowerCase();
     if (cl === w) continue;
     let score = isTransposition(w, cl) ? 1 : distance(w, cl);
-    // A name that contains the other whole (`base` in `test-base`) counts as close.
-    if (w.length >= 3 && (cl.includes(w) || w.includes(cl))) score = Math.min(score, 1);
+    // A name that contains the other whole (`base` in `test-base`) counts as close; not a 1- or
+    // 2-letter name (`b` is in `busybox` by chance).
+    if (Math.min(w.length, cl.length) >= 3 && (cl.includes(w) || w.includes(cl))) score = Math.min(score, 1);
     if (score < bestScore) {
       bestScore = score;
       best = c;

@@ -25,6 +25,14 @@ describe('parse', () => {
     expect(slice(text, run.argsRange)).toBe('go build ./...');
   });
 
+  it('ends the flags at a bare `--`', () => {
+    const text = 'FROM alpine\nRUN --network=none -- --version x\n';
+    const run = parse(text).ast.instructions[1];
+    expect(run.flags.map((f) => f.name)).toEqual(['network']);
+    expect(run.args.map((a) => a.value)).toEqual(['--version', 'x']);
+    expect(slice(text, run.argsRange)).toBe('--version x');
+  });
+
   it('reads directives, comments and the escape character', () => {
     const text = '# syntax=docker/dockerfile:1\n# escape=`\n# check=skip=JSONArgsRecommended\nFROM scratch\n# a comment\nRUN echo hi `\n  there\n';
     const { ast } = parse(text);

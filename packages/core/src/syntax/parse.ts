@@ -196,6 +196,15 @@ class Reader {
       return r.start >= bodyStart && r.end <= bodyEnd;
     });
     const args: Word[] = [];
+    // A bare `--` ends the flags (BuildKit); dockerfile-ast reads the words after it as flags too.
+    const dashes = instr.flags.findIndex((f) => this.text.slice(f.range.start, f.range.end) === '--');
+    if (dashes >= 0) {
+      for (const f of instr.flags.slice(dashes + 1)) {
+        const raw = this.text.slice(f.range.start, f.range.end);
+        args.push({ raw, value: unquote(raw.replace(/\\\r?\n/g, ''), escapeChar), range: f.range });
+      }
+      instr.flags = instr.flags.slice(0, dashes);
+    }
     for (const w of words) {
       const r = this.toRange(w.getRange());
       if (inHeredoc(r)) continue;
