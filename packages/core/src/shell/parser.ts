@@ -1,0 +1,653 @@
+import { createRequire } from 'node:module';
+import type { Language, Parser, Tree, TreeCursor } from 'web-tree-sitter';
+import type { Range } from '../text.js';
+import { unquoteShell } from './quote.js';
+import type { ShellAssignment, ShellCommand, ShellOption, ShellRedirect, ShellScript, ShellWord } from './types.js';
+
+let parser: Parser | null = null;
+let tables: Tables | null = null;
+let loading: Promise<void> | null = null;
+
+/** Loads web-tree-sitter and the bash grammar (wasm) once. Safe to call many times. */
+export function initShell(): Promise<void> {
+  if (!loading) {
+    loading = (async () => {
+      const { Parser: TsParser, Language: TsLanguage } = await import('web-tree-sitter');
+      await TsParser.init();
+      const require = createRequire(import.meta.url);
+      const bash = await TsLanguage.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+      const p = new TsParser();
+      p.setLanguage(bash);
+      tables = buildTables(bash);
+      parser = p;
+    })();
+    // A failed load may be retried by a later call.
+    loading.catch(() => {
+      loading = null;
+    });
+  }
+  return loading;
+}
+
+export function isShellReady(): boolean {
+  return parser !== null;
+}
+
+/** `sh -c` nesting deeper than this is not descended into. */
+const MAX_NESTED = 4;
+
+/**
+ * Parses a shell script whose first character sits at file offset `offset`; ranges are file
+ * offsets. Synchronous; never throws on any input (syntax errors are reported in `errors`).
+ * Throws only when initShell() has not completed.
+ */
+export function parseShell(script: string, offset: number): ShellScript {
+  const out: ShellScript = { commands: [], errors: [] };
+  parseInto(script, offset, 0, out);
+  sortScript(out);
+  return out;
+}
+
+export function sortScript(out: ShellScript): void {
+  const cmds = out.commands;
+  for (let i = 1; i < cmds.length; i++) {
+    if (cmds[i - 1].range.start > cmds[i].range.start) {
+      cmds.sort((a, b) => a.range.start - b.range.start || a.nested - b.nested);
+      break;
+    }
+  }
+  const errs = out.errors;
+  for (let i = 1; i < errs.length; i++) {
+    if (errs[i - 1].start > errs[i].start) {
+      errs.sort((a, b) => a.start - b.start || a.end - b.end);
+      break;
+    }
+  }
+}
+
+export const NOT_READY = 'The shell parser is not loaded: await initShell() before calling parseShell() or shellOfInstruction().';
+
+function requireParser(): Parser {
+  if (parser === null) throw new Error(NOT_READY);
+  return parser;
+}
+
+/** Parses `script` (at file offset `offset`) and appends its commands, then those of `sh -c` strings. */
+export function parseInto(script: string, offset: number, nested: number, out: ShellScript): void {
+  const p = requireParser();
+  const walker = new Walker(script, offset, nested, tables!);
+  let tree: Tree | null = null;
+  try {
+    tree = p.parse(script);
+    if (tree === null) walker.errors.push({ start: 0, end: script.length });
+    else walker.walk(tree);
+  } catch {
+    // tree-sitter or the walk failed on this input: keep what was read, flag the whole script.
+    walker.errors.push({ start: 0, end: script.length });
+    try {
+      p.reset();
+    } catch {
+      // ignore
+    }
+  } finally {
+    if (tree !== null) {
+      try {
+        tree.delete();
+      } catch {
+        // ignore
+      }
+    }
+  }
+  const inner: InnerScript[] = [];
+  try {
+    walker.finish(out, inner);
+  } catch {
+    out.errors.push({ start: offset, end: offset + script.length });
+  }
+  if (nested < MAX_NESTED) {
+    for (const s of inner) parseInto(s.text, s.offset, nested + 1, out);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node type tables, by type id (the cursor gives ids; strings are looked up only when needed).
+
+// Role 0: any other node (descended into).
+/** No commands below: not descended into. */
+const R_LEAF = 1;
+const R_COMMAND = 2;
+/** `export`/`local`/`declare`/`readonly`/`typeset`/`unset`: the keyword is the command name. */
+const R_DECL = 3;
+const R_REDIRECTED = 4;
+const R_REDIRECT = 5;
+const R_HEREDOC_REDIRECT = 6;
+const R_ASSIGN = 7;
+const R_COMMAND_NAME = 8;
+const R_ERROR = 9;
+/** `list`, `pipeline`, `negated_command`: a trailing redirect goes to their last command. */
+const R_CHAIN = 10;
+const R_SKIP_WORD = 11; // comment, subshell: not words of an enclosing command
+const R_FD = 12;
+const R_HEREDOC_START = 13;
+const R_HEREDOC_PART = 14; // heredoc_body, heredoc_end, pipeline under a heredoc redirect
+
+const ERROR_ID = 0xffff;
+
+interface Tables {
+  types: string[];
+  role: Uint8Array;
+  /** 1: the node makes a word non-static (expansions, substitutions...). */
+  dynamic: Uint8Array;
+  /** 1: command or process substitution. */
+  subst: Uint8Array;
+  named: Uint8Array;
+  /** `=` / `+=` tokens. */
+  assignOp: Uint8Array;
+}
+
+const LEAF_TYPES = [
+  'word', 'raw_string', 'string_content', 'comment', 'heredoc_content', 'heredoc_end', 'ansi_c_string',
+  'variable_name', 'special_variable_name', 'extglob_pattern', 'test_operator', 'regex',
+];
+const DYNAMIC_TYPES = [
+  'simple_expansion', 'expansion', 'command_substitution', 'process_substitution', 'arithmetic_expansion',
+  'brace_expression', 'translated_string', 'array', 'binary_expression', 'unary_expression',
+  'parenthesized_expression', 'postfix_expression', 'ternary_expression', 'subscript',
+];
+
+function buildTables(lang: Language): Tables {
+  const size = 0x10000;
+  const t: Tables = {
+    types: lang.types,
+    role: new Uint8Array(size),
+    dynamic: new Uint8Array(size),
+    subst: new Uint8Array(size),
+    named: new Uint8Array(size),
+    assignOp: new Uint8Array(size),
+  };
+  const roles: Record<string, number> = {
+    command: R_COMMAND, declaration_command: R_DECL, unset_command: R_DECL, redirected_statement: R_REDIRECTED,
+    file_redirect: R_REDIRECT, herestring_redirect: R_REDIRECT, heredoc_redirect: R_HEREDOC_REDIRECT,
+    variable_assignment: R_ASSIGN, command_name: R_COMMAND_NAME, list: R_CHAIN, pipeline: R_CHAIN,
+    negated_command: R_CHAIN, comment: R_SKIP_WORD, subshell: R_SKIP_WORD, file_descriptor: R_FD,
+    heredoc_start: R_HEREDOC_START, heredoc_body: R_HEREDOC_PART,
+  };
+  const n = lang.nodeTypeCount;
+  for (let id = 0; id < n && id < size; id++) {
+    const name = lang.nodeTypeForId(id);
+    if (name === null) continue;
+    const named = lang.nodeTypeIsNamed(id);
+    t.named[id] = named ? 1 : 0;
+    if (!named) {
+      t.role[id] = R_LEAF;
+      if (name === '=' || name === '+=') t.assignOp[id] = 1;
+      continue;
+    }
+    if (name in roles) t.role[id] = roles[name];
+    else if (LEAF_TYPES.includes(name)) t.role[id] = R_LEAF;
+    if (DYNAMIC_TYPES.includes(name)) t.dynamic[id] = 1;
+    if (name === 'command_substitution' || name === 'process_substitution') t.subst[id] = 1;
+  }
+  t.role[ERROR_ID] = R_ERROR;
+  t.named[ERROR_ID] = 1;
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The walk: one pass of a TreeCursor over the tree, recording offsets only; words, values and
+// commands are built afterwards from the script text.
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+interface CommandBuilder {
+  decl: boolean;
+  start: number;
+  end: number;
+  name: Span | null;
+  args: Span[];
+  assignments: AssignBuilder[];
+  redirects: RedirectBuilder[];
+  /** Args came from redirects (`cmd >f a`) and need sorting. */
+  sortArgs: boolean;
+  inSubstitution: boolean;
+}
+
+interface AssignBuilder {
+  start: number;
+  end: number;
+  name: Span | null;
+  opSeen: boolean;
+  value: Span | null;
+}
+
+interface RedirectBuilder {
+  cmd: CommandBuilder;
+  heredoc: boolean;
+  start: number;
+  end: number;
+  op: string;
+  fd: Span | null;
+  target: Span | null;
+}
+
+interface RedirectedFrame {
+  /** The last simple command of the body (trailing redirects belong to it). */
+  candidate: CommandBuilder | null;
+  bodySeen: boolean;
+  /** An ERROR `<<` just before a `<` redirect: the grammar's reading of `<<<` after a redirect. */
+  errStart: number;
+  errEnd: number;
+}
+
+type Frame = CommandBuilder | AssignBuilder | RedirectBuilder | RedirectedFrame | null;
+
+class Walker {
+  readonly commands: CommandBuilder[] = [];
+  readonly errors: Span[] = [];
+  /** Starts of nodes that make a word non-static, in increasing order. */
+  private readonly dynamic: number[] = [];
+  private ignoredErrors: number[] | null = null;
+
+  constructor(
+    private readonly script: string,
+    private readonly offset: number,
+    private readonly nested: number,
+    private readonly t: Tables,
+  ) {}
+
+  walk(tree: Tree): void {
+    const { role: ROLE, dynamic: DYN, subst: SUBST } = this.t;
+    const c: TreeCursor = tree.walk();
+    const hasError = tree.rootNode.hasError;
+    const fRole: number[] = [];
+    const fId: number[] = [];
+    const fData: Frame[] = [];
+    let depth = 0;
+    let subst = 0;
+    let errorEnd = -1;
+    try {
+      for (;;) {
+        const id = c.nodeTypeId;
+        const role = ROLE[id];
+        let data: Frame = null;
+        let start = -1;
+        if (depth > 0) {
+          const parentData = fData[depth - 1];
+          if (parentData !== null) {
+            const pr = fRole[depth - 1];
+            if (pr === R_COMMAND || pr === R_DECL) {
+              data = this.commandChild(c, parentData as CommandBuilder, id, role, pr === R_DECL);
+            } else if (pr === R_ASSIGN) {
+              this.assignmentChild(c, parentData as AssignBuilder, id);
+            } else if (pr === R_REDIRECT || pr === R_HEREDOC_REDIRECT) {
+              data = this.redirectChild(c, parentData as RedirectBuilder, id, role, pr === R_HEREDOC_REDIRECT);
+            } else if (pr === R_REDIRECTED) {
+              data = this.redirectedChild(c, parentData as RedirectedFrame, role);
+            }
+          }
+        }
+        if (role === R_COMMAND || role === R_DECL) {
+          start = c.startIndex;
+          const b: CommandBuilder = {
+            decl: role === R_DECL, start, end: c.endIndex, name: null, args: [], assignments: [], redirects: [],
+            sortArgs: false, inSubstitution: subst > 0,
+          };
+          this.commands.push(b);
+          data = b;
+          // Trailing redirects of `a && b >f` / `a | b >f` hang on the list; they belong to `b`.
+          for (let k = depth - 1; k >= 0; k--) {
+            const r = fRole[k];
+            if (r === R_REDIRECTED) {
+              const f = fData[k] as RedirectedFrame;
+              if (f.bodySeen) break;
+              f.candidate = b;
+            } else if (r !== R_CHAIN) break;
+          }
+        } else if (role === R_REDIRECTED) {
+          data = { candidate: null, bodySeen: false, errStart: -1, errEnd: -1 };
+        }
+        if (DYN[id] === 1) this.dynamic.push(start >= 0 ? start : c.startIndex);
+        if (hasError) {
+          if (id === ERROR_ID) {
+            const s = c.startIndex;
+            if (s >= errorEnd) {
+              errorEnd = c.endIndex;
+              this.errors.push({ start: s, end: errorEnd });
+            }
+          } else if (c.nodeIsMissing) {
+            const s = c.startIndex;
+            if (s >= errorEnd) this.errors.push({ start: s, end: s });
+          }
+        }
+        if (role !== R_LEAF && c.gotoFirstChild()) {
+          fRole[depth] = role;
+          fId[depth] = id;
+          fData[depth] = data;
+          depth++;
+          if (SUBST[id] === 1) subst++;
+          continue;
+        }
+        for (;;) {
+          if (depth > 0) {
+            // Leaving a child of a redirected_statement: the body has been read.
+            const pd = fData[depth - 1];
+            if (fRole[depth - 1] === R_REDIRECTED && pd !== null) (pd as RedirectedFrame).bodySeen = true;
+          }
+          if (c.gotoNextSibling()) break;
+          if (!c.gotoParent()) return;
+          depth--;
+          if (SUBST[fId[depth]] === 1) subst--;
+        }
+      }
+    } finally {
+      c.delete();
+    }
+  }
+
+  private commandChild(c: TreeCursor, b: CommandBuilder, id: number, role: number, decl: boolean): Frame {
+    if (decl && b.name === null) {
+      b.name = { start: c.startIndex, end: c.endIndex };
+      return null;
+    }
+    switch (role) {
+      case R_COMMAND_NAME:
+        b.name = { start: c.startIndex, end: c.endIndex };
+        return null;
+      case R_ASSIGN:
+        if (b.name === null && !decl) {
+          const a: AssignBuilder = { start: c.startIndex, end: c.endIndex, name: null, opSeen: false, value: null };
+          b.assignments.push(a);
+          return a;
+        }
+        break;
+      case R_REDIRECT:
+      case R_HEREDOC_REDIRECT: {
+        const r: RedirectBuilder = {
+          cmd: b, heredoc: role === R_HEREDOC_REDIRECT, start: c.startIndex, end: c.endIndex, op: '', fd: null, target: null,
+        };
+        b.redirects.push(r);
+        return r;
+      }
+      case R_SKIP_WORD:
+      case R_ERROR:
+        return null;
+    }
+    if (b.name !== null) b.args.push({ start: c.startIndex, end: c.endIndex });
+    return null;
+  }
+
+  private assignmentChild(c: TreeCursor, a: AssignBuilder, id: number): void {
+    if (!a.opSeen) {
+      if (this.t.assignOp[id] === 1) a.opSeen = true;
+      else if (a.name === null) a.name = { start: c.startIndex, end: c.endIndex };
+    } else if (a.value === null) {
+      a.value = { start: c.startIndex, end: c.endIndex };
+    }
+  }
+
+  private redirectChild(c: TreeCursor, r: RedirectBuilder, id: number, role: number, heredoc: boolean): Frame {
+    if (role === R_FD) {
+      r.fd = { start: c.startIndex, end: c.endIndex };
+      return null;
+    }
+    if (this.t.named[id] === 0) {
+      if (r.op === '') r.op = this.t.types[id] ?? '';
+      return null;
+    }
+    if (heredoc) {
+      if (role === R_HEREDOC_START) {
+        r.target = { start: c.startIndex, end: c.endIndex };
+        r.end = r.target.end;
+      } else if (role === R_REDIRECT) {
+        const nr: RedirectBuilder = { cmd: r.cmd, heredoc: false, start: c.startIndex, end: c.endIndex, op: '', fd: null, target: null };
+        r.cmd.redirects.push(nr);
+        return nr;
+      } else if (role !== R_HEREDOC_PART && role !== R_CHAIN && role !== R_ERROR && role !== R_SKIP_WORD) {
+        if (c.currentFieldName === 'argument') {
+          r.cmd.args.push({ start: c.startIndex, end: c.endIndex });
+          r.cmd.sortArgs = true;
+        }
+      }
+      return null;
+    }
+    if (role === R_SKIP_WORD || role === R_ERROR) return null;
+    if (r.target === null) {
+      r.target = { start: c.startIndex, end: c.endIndex };
+    } else {
+      // `cmd >f a b`: words after the target are arguments of the command.
+      if (r.end > r.target.end) r.end = r.target.end;
+      r.cmd.args.push({ start: c.startIndex, end: c.endIndex });
+      r.cmd.sortArgs = true;
+    }
+    return null;
+  }
+
+  private redirectedChild(c: TreeCursor, f: RedirectedFrame, role: number): Frame {
+    if (!f.bodySeen) return null; // the body
+    if (role === R_ERROR) {
+      const s = c.startIndex;
+      const e = c.endIndex;
+      if (e - s === 2 && this.script.charCodeAt(s) === 60 && this.script.charCodeAt(s + 1) === 60) {
+        f.errStart = s;
+        f.errEnd = e;
+      }
+      return null;
+    }
+    if ((role !== R_REDIRECT && role !== R_HEREDOC_REDIRECT) || f.candidate === null) return null;
+    const b = f.candidate;
+    const r: RedirectBuilder = {
+      cmd: b, heredoc: role === R_HEREDOC_REDIRECT, start: c.startIndex, end: c.endIndex, op: '', fd: null, target: null,
+    };
+    if (f.errStart >= 0 && r.start === f.errEnd && this.script.charCodeAt(r.start) === 60) {
+      // `cmd >f <<<x`: the grammar reads `<<<` as an error `<<` and a `<x` redirect.
+      (this.ignoredErrors ??= []).push(f.errStart);
+      r.start = f.errStart;
+      r.op = '<<<';
+      f.errStart = -1;
+    }
+    b.redirects.push(r);
+    b.sortArgs = true;
+    return r;
+  }
+
+  /** Builds the commands (appended to `out`) and collects `sh -c` scripts to parse. */
+  finish(out: ShellScript, inner: InnerScript[]): void {
+    const off = this.offset;
+    for (const e of this.errors) {
+      if (this.ignoredErrors !== null && this.ignoredErrors.includes(e.start)) continue;
+      out.errors.push({ start: e.start + off, end: e.end + off });
+    }
+    for (const b of this.commands) {
+      if (b.name === null) continue;
+      let end = b.end;
+      const redirects: ShellRedirect[] = [];
+      for (const r of b.redirects) {
+        if (r.end > end) end = r.end;
+        redirects.push({
+          op: r.op,
+          fd: r.fd === null ? null : this.script.slice(r.fd.start, r.fd.end),
+          target: r.target === null ? null : this.word(r.target),
+          range: { start: r.start + off, end: r.end + off },
+        });
+      }
+      if (b.sortArgs) {
+        b.args.sort((x, y) => x.start - y.start);
+        redirects.sort((x, y) => x.range.start - y.range.start);
+      }
+      const args: ShellWord[] = new Array(b.args.length);
+      for (let i = 0; i < b.args.length; i++) {
+        const a = b.args[i];
+        if (a.end > end) end = a.end;
+        args[i] = this.word(a);
+      }
+      const assignments: ShellAssignment[] = b.assignments.map((a) => ({
+        name: a.name === null ? '' : this.script.slice(a.name.start, a.name.end),
+        value: a.value === null ? null : this.word(a.value),
+        range: { start: a.start + off, end: a.end + off },
+      }));
+      const name = this.word(b.name);
+      if (b.decl && name.value === null) name.value = name.raw;
+      const cmd: ShellCommand = {
+        name,
+        args,
+        options: options(args),
+        assignments,
+        redirects,
+        range: { start: b.start + off, end: end + off },
+        nested: this.nested,
+        inPipeline: this.piped(b.start, end),
+        inSubstitution: b.inSubstitution,
+      };
+      out.commands.push(cmd);
+      if (this.nested < MAX_NESTED) {
+        const s = innerScriptOf(cmd);
+        if (s !== null) inner.push(s);
+      }
+    }
+  }
+
+  private word(s: Span): ShellWord {
+    const raw = this.script.slice(s.start, s.end);
+    return {
+      raw,
+      value: this.isDynamic(s.start, s.end) ? null : unquoteShell(raw),
+      range: { start: s.start + this.offset, end: s.end + this.offset },
+    };
+  }
+
+  /** Whether a node that makes words non-static starts inside [start, end). */
+  private isDynamic(start: number, end: number): boolean {
+    const d = this.dynamic;
+    let lo = 0;
+    let hi = d.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (d[mid] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < d.length && d[lo] < end;
+  }
+
+  /**
+   * Whether a command (script offsets) is a stage of a `|` pipeline: read from the text around it,
+   * as tree-sitter-bash nests `a && b | c` as `(a && b) | c`.
+   */
+  private piped(start: number, end: number): boolean {
+    const s = this.script;
+    let i = end;
+    for (;;) {
+      const ch = s.charCodeAt(i);
+      if (ch === 32 || ch === 9) i++;
+      else if (ch === 92 && s.charCodeAt(i + 1) === 10) i += 2;
+      else if (ch === 92 && s.charCodeAt(i + 1) === 13 && s.charCodeAt(i + 2) === 10) i += 3;
+      else break;
+    }
+    if (s.charCodeAt(i) === 124 && s.charCodeAt(i + 1) !== 124) return true;
+    let j = start - 1;
+    let bang = false;
+    for (;;) {
+      const ch = s.charCodeAt(j);
+      if (ch === 32 || ch === 9 || ch === 10 || ch === 13) j--;
+      else if (ch === 92 && (s.charCodeAt(j + 1) === 10 || s.charCodeAt(j + 1) === 13)) j--;
+      else if (ch === 33 && !bang) {
+        bang = true;
+        j--;
+      } else break;
+    }
+    const ch = s.charCodeAt(j);
+    if (ch === 38) return s.charCodeAt(j - 1) === 124; // `|&`
+    return ch === 124 && s.charCodeAt(j - 1) !== 124;
+  }
+}
+
+export interface InnerScript {
+  text: string;
+  offset: number;
+}
+
+export const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'yash', 'posh']);
+
+/** Options of a command: args starting with `-` up to `--`. */
+export function options(args: ShellWord[]): ShellOption[] {
+  const out: ShellOption[] = [];
+  for (const word of args) {
+    const text = word.value ?? word.raw;
+    if (text.length < 2 || text.charCodeAt(0) !== 45 /* - */) continue;
+    if (text === '--') break;
+    if (text.charCodeAt(1) === 45) {
+      const eq = text.indexOf('=');
+      if (eq > 2) {
+        out.push({ name: text.slice(0, eq), value: text.slice(eq + 1), word });
+        continue;
+      }
+    }
+    out.push({ name: text, value: null, word });
+  }
+  return out;
+}
+
+function basename(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? path : path.slice(slash + 1);
+}
+
+/** Shell options that take the next word as their value. */
+const SHELL_OPTION_ARGS = new Set(['-o', '+o', '-O', '+O', '--rcfile', '--init-file']);
+
+/** The script string of `sh -c '...'`, `bash -lc "..."`, `su -c '...'`, when it can be mapped to the file. */
+export function innerScriptOf(cmd: ShellCommand): InnerScript | null {
+  const name = cmd.name.value;
+  if (name === null) return null;
+  const base = basename(name);
+  const args = cmd.args;
+  let script: ShellWord | null = null;
+  if (SHELLS.has(base)) {
+    // The command string is the first non-option argument once `-c` (alone or in a cluster) is seen.
+    let seenC = false;
+    let endOfOptions = false;
+    for (let i = 0; i < args.length; i++) {
+      const v = args[i].value;
+      if (v === null) {
+        if (seenC) script = args[i];
+        break;
+      }
+      if (!endOfOptions && (v[0] === '-' || v[0] === '+')) {
+        if (v === '--' || v === '-') endOfOptions = true;
+        else if (SHELL_OPTION_ARGS.has(v)) i++;
+        else if (v[1] !== '-') {
+          if (v[0] === '-' && v.indexOf('c', 1) > 0) seenC = true;
+          // `-o pipefail`, `-euxo pipefail`: each `o`/`O` takes the next word.
+          for (let k = 1; k < v.length; k++) if (v[k] === 'o' || v[k] === 'O') i++;
+        }
+        continue;
+      }
+      if (seenC) script = args[i];
+      break;
+    }
+  } else if (base === 'su') {
+    for (let i = 0; i + 1 < args.length; i++) {
+      const v = args[i].value;
+      if (v === '-c' || v === '--command') {
+        script = args[i + 1];
+        break;
+      }
+    }
+  }
+  if (script === null || script.value === null) return null;
+  return mappableText(script);
+}
+
+/** The word's value with its file offset, when the value is the raw text with at most one pair of plain quotes. */
+export function mappableText(word: ShellWord): InnerScript | null {
+  const { raw, value } = word;
+  if (value === null) return null;
+  if (raw === value) return { text: value, offset: word.range.start };
+  const q = raw.charCodeAt(0);
+  if ((q === 39 || q === 34) && raw.length >= 2 && raw.charCodeAt(raw.length - 1) === q && raw.length === value.length + 2 && raw.slice(1, -1) === value) {
+    return { text: value, offset: word.range.start + 1 };
+  }
+  return null;
+}

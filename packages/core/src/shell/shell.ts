@@ -1,0 +1,14 @@
+/**
+ * Shell parsing for RUN instructions, with tree-sitter-bash (wasm). Call `await initShell()` once
+ * before `parseShell()` / `shellOfInstruction()`, which are synchronous.
+ */
+export { initShell, isShellReady, parseShell } from './parser.js';
+export { shellOfInstruction } from './instruction.js';
+export type {
+  ShellAssignment,
+  ShellCommand,
+  ShellOption,
+  ShellRedirect,
+  ShellScript,
+  ShellWord,
+} from './types.js';
