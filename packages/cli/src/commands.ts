@@ -1,0 +1,31 @@
+import { closest } from '@stowage/core';
+import { allRules, resolveRuleName, ruleDocs } from '@stowage/rules';
+import { UsageError } from './errors.js';
+
+/** `stowage rules`: every rule as an aligned table. */
+export function rulesTable(): string {
+  const header = ['RULE', 'CATEGORY', 'SEVERITY', 'FIX', 'SOURCES'];
+  const rows = [...allRules]
+    .sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1))
+    .map(({ meta }) => [meta.id, meta.category, meta.severity, meta.fix === 'none' ? '-' : meta.fix, meta.sources.map((s) => s.code).join(', ') || '-']);
+  const table = [header, ...rows];
+  const widths = header.map((_, col) => Math.max(...table.map((row) => row[col].length)));
+  const lines = table.map((row) => row.map((cell, col) => cell.padEnd(widths[col])).join('  ').trimEnd());
+  return `${lines.join('\n')}\n\n${rows.length} ${rows.length === 1 ? 'rule' : 'rules'}.\n`;
+}
+
+/** `stowage explain <name>`: the documentation of the rules a name stands for. */
+export function explain(name: string): string {
+  const rules = resolveRuleName(name);
+  if (rules.length === 0) {
+    const names = allRules.flatMap((r) => [r.meta.id, ...r.meta.sources.map((s) => s.code)]);
+    const guess = closest(name, names);
+    throw new UsageError(`unknown rule '${name}'. ${guess ? `Did you mean '${guess}'?` : "Run 'stowage rules' to list the rules."}`);
+  }
+  return rules
+    .map((rule) => {
+      const docs = ruleDocs(rule.meta.id) ?? `# ${rule.meta.id}\n\n${rule.meta.summary}\n`;
+      return docs.endsWith('\n') ? docs : `${docs}\n`;
+    })
+    .join('\n');
+}

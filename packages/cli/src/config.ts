@@ -1,0 +1,64 @@
+import { ConfigLoader, type AnyRule, type EnabledRule, type ResolvedConfig, type RuleInfo } from '@stowage/core';
+import { allRules, rulesById } from '@stowage/rules';
+import type { Severity } from './args.js';
+
+/** How configuration is found for every linted file. */
+export interface ConfigSettings {
+  cwd: string;
+  configPath?: string;
+  noConfig?: boolean;
+  /** `--rule` settings; ids may be hadolint/BuildKit codes. */
+  cliRules?: Record<string, Severity>;
+}
+
+export function ruleInfo(rule: AnyRule): RuleInfo {
+  return {
+    id: rule.meta.id,
+    defaultSeverity: rule.meta.severity,
+    optionsSchema: rule.options?.schema,
+    defaultOptions: rule.options?.defaults,
+    sources: rule.meta.sources,
+    presets: rule.meta.severity !== 'off' ? ['recommended', 'all'] : ['all'],
+  };
+}
+
+export function createLoader(cwd: string): ConfigLoader {
+  return new ConfigLoader(allRules.map(ruleInfo), { cwd });
+}
+
+/** Resolves the config of one file (throws ConfigError). */
+export function configFor(loader: ConfigLoader, filePath: string, settings: ConfigSettings): ResolvedConfig {
+  return loader.forFile(filePath, { configPath: settings.configPath, noConfig: settings.noConfig, cliRules: settings.cliRules });
+}
+
+// The loader shares ResolvedConfig objects between files that resolve alike.
+const enabledCache = new WeakMap<ResolvedConfig, EnabledRule[]>();
+
+export function enabledRules(config: ResolvedConfig): EnabledRule[] {
+  let enabled = enabledCache.get(config);
+  if (!enabled) {
+    enabled = [];
+    for (const [id, { severity, options }] of config.rules) {
+      const rule = rulesById.get(id);
+      if (rule && severity !== 'off') enabled.push({ rule, severity, options });
+    }
+    enabledCache.set(config, enabled);
+  }
+  return enabled;
+}
+
+/** The resolved config in the config file's own shape, for --print-config. */
+export function printableConfig(config: ResolvedConfig, reportUnused: Severity): Record<string, unknown> {
+  const rules: Record<string, unknown> = {};
+  for (const id of [...config.rules.keys()].sort()) {
+    const { severity, options } = config.rules.get(id)!;
+    rules[id] = Object.keys(options).length > 0 ? [severity, options] : severity;
+  }
+  return {
+    filePath: config.filePath,
+    rules,
+    include: config.include,
+    exclude: config.exclude,
+    reportUnusedDisableDirectives: reportUnused,
+  };
+}

@@ -1,0 +1,197 @@
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_INCLUDE, type ConfigLoader, type ResolvedConfig } from '@stowage/core';
+import type { Ignore } from 'ignore';
+import picomatch from 'picomatch';
+import { configFor, type ConfigSettings } from './config.js';
+import { UsageError } from './errors.js';
+import type { Target } from './lint-file.js';
+
+export interface Discovery {
+  targets: Target[];
+  /** `-` was given. */
+  stdin: boolean;
+}
+
+export interface DiscoverContext {
+  loader: ConfigLoader;
+  settings: ConfigSettings;
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+const DOCKERFILE_NAME = /dockerfile|containerfile/i;
+// Names that mention Dockerfiles but are not one: ignore files, docs and code, editor and fix leftovers.
+const NOT_DOCKERFILE =
+  /(\.(dockerignore|containerignore|md|markdown|txt|json|ya?ml|toml|[cm]?[jt]sx?|go|py|rb|rs|java|sh|ps1|swp|bak|orig|rej)|~|\.stowage-tmp-\d+)$/i;
+const GLOB_CHARS = /[*?[\]{}]/;
+
+/** Whether a file found in a directory walk is a Dockerfile by its name alone. */
+export function isDockerfileName(name: string): boolean {
+  return DOCKERFILE_NAME.test(name) && !NOT_DOCKERFILE.test(name);
+}
+
+/** Expands paths (files, directories, globs, `-`) to the files to lint, sorted by displayed path. */
+export async function discover(paths: string[], ctx: DiscoverContext): Promise<Discovery> {
+  const cwd = ctx.settings.cwd;
+  const found = new Map<string, Target>();
+  const add = (abs: string) => {
+    if (!found.has(abs)) found.set(abs, { path: abs, display: displayPath(cwd, abs) });
+  };
+  const selector = new Selector(ctx);
+  let stdin = false;
+
+  for (const arg of paths.length > 0 ? paths : ['.']) {
+    if (arg === '-') {
+      stdin = true;
+      continue;
+    }
+    const abs = path.resolve(cwd, arg);
+    const stats = statOrUndefined(abs);
+    if (stats?.isDirectory()) {
+      for (const file of await walk(abs, selector)) add(file);
+    } else if (stats) {
+      add(abs);
+    } else if (GLOB_CHARS.test(arg)) {
+      const { glob } = await import('tinyglobby');
+      const matches = await glob(arg, { cwd, absolute: true, onlyFiles: true, expandDirectories: false, ignore: ['**/node_modules/**', '**/.git/**'] });
+      if (matches.length === 0) throw new UsageError(`no files match '${arg}'.`);
+      for (const file of matches) if (!selector.excluded(path.resolve(file))) add(path.resolve(file));
+    } else {
+      throw new UsageError(`no such file or directory: '${arg}'.`);
+    }
+  }
+  const targets = [...found.values()].sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
+  return { targets, stdin };
+}
+
+/** Relative to the working directory when inside it, else absolute. */
+export function displayPath(cwd: string, abs: string): string {
+  const rel = path.relative(cwd, abs);
+  return rel === '' || rel.split(path.sep)[0] === '..' || path.isAbsolute(rel) ? abs : rel;
+}
+
+interface Matchers {
+  base: string;
+  include: ((p: string) => boolean) | null;
+  exclude: ((p: string) => boolean) | null;
+}
+
+/** Applies the config's include/exclude globs (relative to the config file's directory). */
+class Selector {
+  private readonly matchers = new WeakMap<ResolvedConfig, Matchers>();
+
+  constructor(private readonly ctx: DiscoverContext) {}
+
+  /** A file found in a directory: a Dockerfile by name (or by `include`), and not excluded. */
+  selected(abs: string): boolean {
+    const m = this.matchersFor(abs);
+    const rel = toPosix(path.relative(m.base, abs));
+    const included = m.include ? m.include(rel) : isDockerfileName(path.basename(abs));
+    return included && !(m.exclude?.(rel) ?? false);
+  }
+
+  excluded(abs: string): boolean {
+    const m = this.matchersFor(abs);
+    return m.exclude?.(toPosix(path.relative(m.base, abs))) ?? false;
+  }
+
+  private matchersFor(abs: string): Matchers {
+    const config = configFor(this.ctx.loader, abs, this.ctx.settings);
+    let m = this.matchers.get(config);
+    if (!m) {
+      m = {
+        base: config.filePath ? path.dirname(config.filePath) : this.ctx.settings.cwd,
+        // Without an `include` of its own, the config selects by the (case-insensitive) name test.
+        include: config.include === DEFAULT_INCLUDE ? null : picomatch(config.include, { dot: true }),
+        exclude: config.exclude.length > 0 ? picomatch(config.exclude, { dot: true }) : null,
+      };
+      this.matchers.set(config, m);
+    }
+    return m;
+  }
+}
+
+interface GitIgnore {
+  dir: string;
+  rules: Ignore;
+}
+
+/** Dockerfiles under a directory, skipping node_modules, .git and what .gitignore files ignore. */
+async function walk(root: string, selector: Selector): Promise<string[]> {
+  const { default: ignore } = await import('ignore');
+  const load = (dir: string): GitIgnore | null => {
+    const file = path.join(dir, '.gitignore');
+    try {
+      return { dir, rules: ignore().add(readFileSync(file, 'utf8')) };
+    } catch {
+      return null;
+    }
+  };
+  const ignored = (abs: string, isDir: boolean, stack: GitIgnore[]): boolean => {
+    let result = false;
+    // The deepest .gitignore with an opinion wins, as in git.
+    for (const gi of stack) {
+      const rel = toPosix(path.relative(gi.dir, abs)) + (isDir ? '/' : '');
+      const t = gi.rules.test(rel);
+      if (t.ignored) result = true;
+      else if (t.unignored) result = false;
+    }
+    return result;
+  };
+
+  const out: string[] = [];
+  const visit = (dir: string, stack: GitIgnore[]) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // an unreadable directory is skipped, as git would
+    }
+    const own = entries.some((e) => e.name === '.gitignore') ? load(dir) : null;
+    if (own) stack = [...stack, own];
+    for (const entry of entries) {
+      const abs = path.join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        // Linked files count; linked directories are not followed (no cycles).
+        isFile = statOrUndefined(abs)?.isFile() ?? false;
+        isDir = false;
+      }
+      if (isDir) {
+        if (!SKIP_DIRS.has(entry.name) && !ignored(abs, true, stack)) visit(abs, stack);
+      } else if (isFile && !ignored(abs, false, stack) && selector.selected(abs)) {
+        out.push(abs);
+      }
+    }
+  };
+  const above = ancestorGitIgnores(root, load);
+  // A directory named explicitly is linted even when a .gitignore above it ignores it.
+  visit(root, ignored(root, true, above) ? [] : above);
+  return out;
+}
+
+/** .gitignore files above `root` up to its git repository's top (none outside a repository). */
+function ancestorGitIgnores(root: string, load: (dir: string) => GitIgnore | null): GitIgnore[] {
+  if (existsSync(path.join(root, '.git'))) return [];
+  const dirs: string[] = [];
+  for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
+    dirs.unshift(dir);
+    if (existsSync(path.join(dir, '.git'))) {
+      return dirs.map(load).filter((g): g is GitIgnore => g !== null);
+    }
+    if (path.dirname(dir) === dir) return [];
+  }
+}
+
+function statOrUndefined(p: string): Stats | undefined {
+  try {
+    return statSync(p, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // ENOTDIR, ELOOP, EACCES: as good as missing
+  }
+}
+
+function toPosix(p: string): string {
+  return path.sep === '/' ? p : p.split(path.sep).join('/');
+}

@@ -1,0 +1,82 @@
+import { Worker } from 'node:worker_threads';
+import type { FileReport } from '@stowage/reporters';
+import { UsageError } from './errors.js';
+import type { FileLinter, LintSettings, Target } from './lint-file.js';
+
+/** What a worker sends back for a batch. */
+export type WorkerReply = { reports: FileReport[] } | { error: string; usage: boolean };
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+// Workers inherit node's flags; --input-type (from `node --input-type=module -e`) would stop them loading.
+const WORKER_EXEC_ARGV = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
+
+interface Batch {
+  start: number;
+  targets: Target[];
+}
+
+/**
+ * Lints targets across `size` worker threads; reports come back in the order of `targets`.
+ * The calling thread takes batches too: it has everything loaded while the workers are still
+ * starting, which is most of their cost for small runs.
+ */
+export function lintInPool(targets: Target[], settings: LintSettings, size: number, local: FileLinter): Promise<FileReport[]> {
+  // Batches amortise messaging; several per thread keep the load balanced when files differ in size.
+  const batchSize = Math.max(1, Math.min(64, Math.ceil(targets.length / ((size + 1) * 4))));
+  const batches: Batch[] = [];
+  for (let i = 0; i < targets.length; i += batchSize) batches.push({ start: i, targets: targets.slice(i, i + batchSize) });
+
+  const reports = new Array<FileReport>(targets.length);
+  const workers: Worker[] = [];
+  return new Promise<FileReport[]>((resolve, reject) => {
+    let next = 0;
+    let pending = batches.length;
+    let settled = false;
+    const retired = new Set<Worker>();
+    const retire = (worker: Worker) => {
+      retired.add(worker);
+      void worker.terminate();
+    };
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      for (const w of workers) retire(w);
+      if (error) reject(error);
+      else resolve(reports);
+    };
+    const done = (batch: Batch, batchReports: FileReport[]) => {
+      batchReports.forEach((r, i) => (reports[batch.start + i] = r));
+      if (--pending === 0) finish();
+    };
+
+    const feed = (worker: Worker) => {
+      const batch = settled ? undefined : batches[next++];
+      if (!batch) return retire(worker);
+      worker.once('message', (reply: WorkerReply) => {
+        if ('error' in reply) return finish(reply.usage ? new UsageError(reply.error) : new Error(reply.error));
+        done(batch, reply.reports);
+        feed(worker);
+      });
+      worker.postMessage(batch.targets);
+    };
+    for (let i = 0; i < Math.min(size, batches.length); i++) {
+      const worker = new Worker(WORKER_URL, { workerData: settings, execArgv: WORKER_EXEC_ARGV });
+      workers.push(worker);
+      worker.on('error', (error) => finish(error));
+      worker.on('exit', (code) => {
+        if (!retired.has(worker)) finish(new Error(`a lint worker stopped unexpectedly (exit code ${code})`));
+      });
+      feed(worker);
+    }
+
+    const lintLocally = async () => {
+      for (let batch = batches[next++]; batch && !settled; batch = batches[next++]) {
+        const batchReports: FileReport[] = [];
+        // Each file awaits its read, so worker replies are handled between files.
+        for (const target of batch.targets) batchReports.push(await local.lintFile(target));
+        done(batch, batchReports);
+      }
+    };
+    lintLocally().catch((error: unknown) => finish(error instanceof Error ? error : new Error(String(error))));
+  });
+}
