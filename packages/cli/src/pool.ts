@@ -60,7 +60,7 @@ export function lintInPool(targets: Target[], settings: LintSettings, size: numb
       worker.postMessage(batch.targets);
     };
     for (let i = 0; i < Math.min(size, batches.length); i++) {
-      const worker = new Worker(WORKER_URL, { workerData: settings, execArgv: WORKER_EXEC_ARGV });
+      const worker = new Worker(WORKER_URL, { workerData: settings, execArgv: WORKER_EXEC_ARGV, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
       workers.push(worker);
       worker.on('error', (error) => finish(error));
       worker.on('exit', (code) => {
@@ -72,9 +72,10 @@ export function lintInPool(targets: Target[], settings: LintSettings, size: numb
     const lintLocally = async () => {
       for (let batch = batches[next++]; batch && !settled; batch = batches[next++]) {
         const batchReports: FileReport[] = [];
-        // Each file awaits its read, so worker replies are handled between files.
         for (const target of batch.targets) batchReports.push(await local.lintFile(target));
         done(batch, batchReports);
+        // Let worker replies in between batches, so idle workers get their next batch.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     };
     lintLocally().catch((error: unknown) => finish(error instanceof Error ? error : new Error(String(error))));

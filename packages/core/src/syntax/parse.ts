@@ -1,4 +1,4 @@
-import { DockerfileParser } from 'dockerfile-ast';
+import { DockerfileParser, Instruction as DfInstructionClass } from 'dockerfile-ast';
 import type {
   Argument as DfArgument,
   Dockerfile as DfDockerfile,
@@ -101,6 +101,28 @@ export function parse(input: string, options: ParseOptions = {}): { ast: Dockerf
   return { ast, lines };
 }
 
+/**
+ * dockerfile-ast splits an instruction's arguments afresh on every accessor call, and its own
+ * parse and accessors (flags, heredocs, properties, JSON) ask many times per instruction: most of
+ * its cost. Split once per instruction. Callers inside the library mutate the array they get
+ * (ModifiableInstruction shifts the flags off), so each call gets a copy.
+ */
+const MEMO = Symbol('stowage.arguments');
+const MEMO_INSTALLED = Symbol.for('stowage.argumentsMemo');
+
+function memoizeArgumentSplitting(): void {
+  type Memo = { getRawArguments(): DfArgument[]; [MEMO]?: DfArgument[] };
+  const proto = DfInstructionClass.prototype as unknown as Memo & { [MEMO_INSTALLED]?: true };
+  if (proto[MEMO_INSTALLED]) return;
+  const original = proto.getRawArguments;
+  proto.getRawArguments = function (this: Memo) {
+    const args = (this[MEMO] ??= original.call(this));
+    return args.slice();
+  };
+  proto[MEMO_INSTALLED] = true;
+}
+memoizeArgumentSplitting();
+
 function argProperty(w: Word, escapeChar: string): Property {
   const eq = w.raw.indexOf('=');
   if (eq < 0) return { name: w.value, nameRange: w.range, value: null, rawValue: null, valueRange: null, range: w.range };
@@ -186,7 +208,8 @@ class Reader {
     if (typeof anySrc.getFlags === 'function') {
       instr.flags = part('flags', () => (src as unknown as { getFlags(): DfFlag[] }).getFlags().map((f) => this.flag(f)), []);
     }
-    if (typeof anySrc.getHeredocs === 'function') {
+    // Heredocs need `<<`; asking dockerfile-ast costs a scan of every argument.
+    if (typeof anySrc.getHeredocs === 'function' && this.text.slice(range.start, range.end).includes('<<')) {
       instr.heredocs = part('heredocs', () => this.heredocs(src), []);
     }
     const words = part('arguments', () => src.getArguments(), [] as DfArgument[]);
