@@ -47,6 +47,7 @@ describe('help, version and usage errors', () => {
     expect(stowage(['--format'], { cwd })).toMatchObject({ status: 2, stderr: "stowage: option '--format' needs a value. Run 'stowage --help'.\n" });
     expect(stowage(['-f', 'xml'], { cwd })).toMatchObject({ status: 2, stderr: "stowage: unknown format 'xml' (expected 'stylish' or 'json').\n" });
     expect(stowage(['--max-warnings', 'many'], { cwd })).toMatchObject({ status: 2, stderr: "stowage: --max-warnings expects a non-negative integer; got 'many'.\n" });
+    expect(stowage(['--concurrency', '0'], { cwd })).toMatchObject({ status: 2, stderr: "stowage: --concurrency expects a positive integer, 'auto' or 'off'; got '0'.\n" });
     expect(stowage(['--config', 'a.json', '--no-config'], { cwd })).toMatchObject({ status: 2 });
     expect(stowage(['explain'], { cwd }).status).toBe(2);
   });
@@ -490,9 +491,11 @@ describe('many files', () => {
     const files: Record<string, string> = { 'stowage.config.json': config() };
     for (let i = 0; i < 30; i++) files[`svc${i}/Dockerfile`] = i % 3 === 0 ? DUPLICATE : COPY_FROM_INDEX;
     const cwd = project(files);
-    const run = stowage(['-f', 'json'], { cwd });
+    // Two threads whatever the machine: this test is about the pool.
+    const run = stowage(['-f', 'json', '--concurrency', '2'], { cwd });
     expect(run.status).toBe(1);
     const reports = json(run);
+    expect(json(stowage(['-f', 'json', '--concurrency', 'off'], { cwd }))).toEqual(reports);
     const names = Object.keys(files).filter((f) => f.endsWith('Dockerfile'));
     expect(reports.map((r) => r.filePath)).toEqual([...names].sort());
     for (const r of reports) {
@@ -500,7 +503,7 @@ describe('many files', () => {
       expect(r.messages.map((m) => m.ruleId)).toEqual([i % 3 === 0 ? 'stage-name-duplicate' : 'copy-from-index']);
     }
 
-    expect(stowage(['--fix', '--quiet'], { cwd }).status).toBe(1);
+    expect(stowage(['--fix', '--quiet', '--concurrency', '2'], { cwd }).status).toBe(1);
     for (const name of names) {
       const i = Number(/svc(\d+)/.exec(name)![1]);
       expect(readFileSync(path.join(cwd, name), 'utf8')).toBe(i % 3 === 0 ? DUPLICATE : COPY_FROM_INDEX_FIXED);

@@ -15,6 +15,8 @@ export interface CliOptions {
   noConfig: boolean;
   printConfig?: string;
   maxWarnings?: number;
+  /** Worker threads besides the main one; undefined picks by files and cores (`--concurrency auto`). */
+  workers?: number;
   quiet: boolean;
   stdinFilename?: string;
   reportUnusedDisableDirectives: boolean;
@@ -45,6 +47,9 @@ Options:
       --print-config <file>    Print the configuration for <file> as JSON
       --max-warnings <n>       Exit with 1 when there are more than n warnings
       --quiet                  Report errors only
+      --concurrency <n|auto|off>
+                               Linting threads: a number, auto (by files and
+                               cores; the default) or off (one thread)
       --stdin-filename <path>  Path of the text read from stdin (config lookup,
                                output). With stdin, --fix does not write
                                anything: it acts as --fix-dry-run
@@ -69,6 +74,7 @@ const OPTIONS = {
   'no-config': { type: 'boolean' },
   'print-config': { type: 'string' },
   'max-warnings': { type: 'string' },
+  concurrency: { type: 'string' },
   quiet: { type: 'boolean' },
   'stdin-filename': { type: 'string' },
   'report-unused-disable-directives': { type: 'boolean' },
@@ -98,6 +104,12 @@ export function parseCli(argv: string[]): CliOptions {
     if (!/^\d+$/.test(raw)) throw new UsageError(`--max-warnings expects a non-negative integer; got '${raw}'.`);
     maxWarnings = Number(raw);
   }
+
+  let workers: number | undefined;
+  const concurrency = values.concurrency ?? 'auto';
+  if (concurrency === 'off') workers = 0;
+  else if (/^[1-9]\d*$/.test(concurrency)) workers = Number(concurrency) - 1;
+  else if (concurrency !== 'auto') throw new UsageError(`--concurrency expects a positive integer, 'auto' or 'off'; got '${concurrency}'.`);
 
   const rules: Record<string, Severity> = {};
   for (const value of values.rule ?? []) {
@@ -141,6 +153,7 @@ export function parseCli(argv: string[]): CliOptions {
     noConfig: values['no-config'] ?? false,
     printConfig: values['print-config'],
     maxWarnings,
+    workers,
     quiet: values.quiet ?? false,
     stdinFilename: values['stdin-filename'],
     reportUnusedDisableDirectives: values['report-unused-disable-directives'] ?? false,

@@ -35,7 +35,7 @@ export async function lintCommand(options: CliOptions): Promise<number> {
   const { targets, stdin } = await discover(paths, { loader, settings });
   let reports: FileReport[] = [];
   if (stdin) reports.push(await lintStdin(await readStdin(), settings, options.stdinFilename, loader));
-  reports.push(...(await lintTargets(targets, settings, { loader })));
+  reports.push(...(await lintTargets(targets, settings, { loader, workers: options.workers })));
   if (reports.length === 0) process.stderr.write('stowage: no Dockerfiles found.\n');
 
   if (options.quiet) reports = reports.map(errorsOnly);

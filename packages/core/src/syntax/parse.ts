@@ -1,4 +1,4 @@
-import { DockerfileParser, Instruction as DfInstructionClass } from 'dockerfile-ast';
+import { DockerfileParser, Instruction as DfInstructionClass, ModifiableInstruction as DfModifiableInstruction } from 'dockerfile-ast';
 import type {
   Argument as DfArgument,
   Dockerfile as DfDockerfile,
@@ -104,22 +104,27 @@ export function parse(input: string, options: ParseOptions = {}): { ast: Dockerf
 /**
  * dockerfile-ast splits an instruction's arguments afresh on every accessor call, and its own
  * parse and accessors (flags, heredocs, properties, JSON) ask many times per instruction: most of
- * its cost. Split once per instruction. Callers inside the library mutate the array they get
- * (ModifiableInstruction shifts the flags off), so each call gets a copy.
+ * its cost. Split once per instruction and share the array. The one caller in the library that
+ * changed the array it got (ModifiableInstruction shifting the flags off) now slices instead.
  */
 const MEMO = Symbol('stowage.arguments');
 const MEMO_INSTALLED = Symbol.for('stowage.argumentsMemo');
 
 function memoizeArgumentSplitting(): void {
-  type Memo = { getRawArguments(): DfArgument[]; [MEMO]?: DfArgument[] };
-  const proto = DfInstructionClass.prototype as unknown as Memo & { [MEMO_INSTALLED]?: true };
-  if (proto[MEMO_INSTALLED]) return;
-  const original = proto.getRawArguments;
-  proto.getRawArguments = function (this: Memo) {
-    const args = (this[MEMO] ??= original.call(this));
-    return args.slice();
+  type Memo = { getRawArguments(): DfArgument[]; getArguments(): DfArgument[]; getFlags(): unknown[]; [MEMO]?: DfArgument[] };
+  const base = DfInstructionClass.prototype as unknown as Memo & { [MEMO_INSTALLED]?: true };
+  if (base[MEMO_INSTALLED]) return;
+  const split = base.getRawArguments;
+  base.getRawArguments = function (this: Memo) {
+    return (this[MEMO] ??= split.call(this));
   };
-  proto[MEMO_INSTALLED] = true;
+  const baseGetArguments = base.getArguments;
+  (DfModifiableInstruction.prototype as unknown as Memo).getArguments = function (this: Memo) {
+    const args = baseGetArguments.call(this);
+    const flags = this.getFlags().length;
+    return flags === 0 ? args : args.slice(flags);
+  };
+  base[MEMO_INSTALLED] = true;
 }
 memoizeArgumentSplitting();
 
