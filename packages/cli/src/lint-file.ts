@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { initShell, lint, fixLoop, type ConfigLoader, type LintOptions } from '@stowage/core';
+import { initShell, lint, fixLoop, needsShell, type ConfigLoader, type LintOptions } from '@stowage/core';
 import { allRules } from '@stowage/rules';
 import { fatalReport, toLintMessages, withCounts, type FileReport } from '@stowage/reporters';
 import type { FixMode, Severity } from './args.js';
@@ -46,12 +46,12 @@ export class FileLinter {
 
   /** Lints text; with fixes enabled, writes them to `target.path` when `write`, else reports `output`. */
   async lintText(text: string, target: Target, write: boolean): Promise<FileReport> {
-    shellReady ??= initShell();
-    await shellReady;
     const config = configFor(this.loader, target.path, this.settings);
+    const rules = enabledRules(config);
+    if (needsShell(rules)) await (shellReady ??= initShell());
     const options: LintOptions = {
       filePath: target.display,
-      rules: enabledRules(config),
+      rules,
       knownRules: allRules,
       reportUnusedDisableDirectives: this.settings.reportUnusedDisableDirectives ?? config.reportUnusedDisableDirectives,
     };

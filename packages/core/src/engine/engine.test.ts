@@ -10,7 +10,7 @@ beforeAll(() => initShell());
 const noCurl = defineRule({
   meta: {
     id: 'run-no-curl', summary: 'test rule', category: 'style', severity: 'warn', fix: 'safe',
-    sources: [{ tool: 'hadolint', code: 'DL9999' }, { tool: 'buildkit', code: 'NoCurl' }], onbuild: true,
+    sources: [{ tool: 'hadolint', code: 'DL9999' }, { tool: 'buildkit', code: 'NoCurl' }], onbuild: true, needsShell: true,
   },
   messages: { curl: 'Found {{what}}.', useWget: 'Use wget' },
   create(ctx) {
@@ -158,5 +158,13 @@ describe('fixes', () => {
     const t = 'FROM a\nRUN curl x\n';
     expect(fixLoop(t, (s) => run(s, [unsafe])).output).toBe(t);
     expect(fixLoop(t, (s) => run(s, [unsafe]), { unsafe: true }).output).toBe('FROM a\nRUN wget x\n');
+  });
+});
+
+describe('shell loading', () => {
+  it('tells which rules need the shell parser', async () => {
+    const { needsShell } = await import('./lint.js');
+    expect(needsShell([{ rule: noCurl, severity: 'warn' }])).toBe(true);
+    expect(needsShell([{ rule: events, severity: 'warn' }])).toBe(false);
   });
 });

@@ -32,6 +32,11 @@ export interface LintResult {
 
 class RuleFailure extends Error {}
 
+/** Whether any of these rules reads shells, so `initShell()` must be awaited before linting. */
+export function needsShell(rules: readonly EnabledRule[]): boolean {
+  return rules.some((r) => r.rule.meta.needsShell === true);
+}
+
 /** Lints one Dockerfile. Never throws for any input: problems come back as diagnostics. */
 export function lint(source: string, options: LintOptions): LintResult {
   const filePath = options.filePath ?? 'Dockerfile';

@@ -27,6 +27,11 @@ export interface RuleMeta {
   sources: RuleSource[];
   /** The rule applies to instructions inside ONBUILD triggers too. */
   onbuild: boolean;
+  /**
+   * The rule reads `model.shellOf()`: callers load the shell parser (`initShell()`) only when an
+   * enabled rule says so, which keeps a one-file run from paying for it.
+   */
+  needsShell?: boolean;
 }
 
 export interface TextEdit {

@@ -65,7 +65,8 @@ export function sortScript(out: ShellScript): void {
   }
 }
 
-export const NOT_READY = 'The shell parser is not loaded: await initShell() before calling parseShell() or shellOfInstruction().';
+export const NOT_READY =
+  'The shell parser is not loaded: await initShell() before calling parseShell() or shellOfInstruction() (a rule that reads shells declares meta.needsShell).';
 
 function requireParser(): Parser {
   if (parser === null) throw new Error(NOT_READY);

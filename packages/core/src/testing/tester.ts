@@ -51,7 +51,8 @@ export class RuleTester {
     const seen = new Set<string>();
     const key = (c: ValidCase) => JSON.stringify([c.code, c.options ?? null, c.filePath ?? null]);
     describe(rule.meta.id, () => {
-      beforeAll(() => initShell());
+      // Load the shell only for rules that declare it, so a rule that forgets fails its tests.
+      if (rule.meta.needsShell) beforeAll(() => initShell());
       describe('valid', () => {
         for (const raw of cases.valid) {
           const c = typeof raw === 'string' ? { code: raw } : raw;
