@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnyRule } from '@stowage/core';
 import { allRules } from './list.js';
 
@@ -16,10 +17,17 @@ export function resolveRuleName(name: string): AnyRule[] {
 /** The rule's README (its documentation), read from the rule's folder. */
 export function ruleDocs(id: string): string | null {
   if (!rulesById.has(id)) return null;
-  // Works from the sources (rules/registry.ts) and the build (rules/dist/registry.js).
-  for (const rel of [`./${id}/README.md`, `../${id}/README.md`]) {
+  // From the sources (rules/registry.ts), the build (rules/dist/registry.js), or a bundle that
+  // resolves this package by name.
+  const candidates = [new URL(`./${id}/README.md`, import.meta.url), new URL(`../${id}/README.md`, import.meta.url)];
+  try {
+    candidates.push(new URL(`./${id}/README.md`, pathToFileURL(createRequire(import.meta.url).resolve('@stowage/rules/package.json'))));
+  } catch {
+    // not resolvable from here: the relative locations are all there is
+  }
+  for (const url of candidates) {
     try {
-      return readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8');
+      return readFileSync(fileURLToPath(url), 'utf8');
     } catch {
       // try the next location
     }

@@ -1,6 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { HELP, parseCli, type CliOptions } from './args.js';
 import { UsageError } from './errors.js';
+
+function packageJson(): URL {
+  for (const rel of ['../package.json', '../../package.json']) {
+    const url = new URL(rel, import.meta.url);
+    if (existsSync(url)) return url;
+  }
+  throw new Error('cannot find the package.json of stowage');
+}
 
 /** Runs the `stowage` command; returns the exit code. */
 async function main(argv: string[]): Promise<number> {
@@ -23,7 +31,8 @@ async function run(options: CliOptions): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     case 'version': {
-      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+      // dist/main.js and dist/bundle/main.js both sit below the package root.
+      const pkg = JSON.parse(readFileSync(packageJson(), 'utf8')) as { version: string };
       process.stdout.write(`${pkg.version}\n`);
       return 0;
     }

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Language, Parser, Tree, TreeCursor } from 'web-tree-sitter';
 import type { Range } from '../text.js';
 import { unquoteShell } from './quote.js';
@@ -8,14 +10,19 @@ let parser: Parser | null = null;
 let tables: Tables | null = null;
 let loading: Promise<void> | null = null;
 
+/** The grammar next to this module (a bundled build copies it there), else from its package. */
+function bashWasmPath(): string {
+  const beside = fileURLToPath(new URL('./tree-sitter-bash.wasm', import.meta.url));
+  return existsSync(beside) ? beside : createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm');
+}
+
 /** Loads web-tree-sitter and the bash grammar (wasm) once. Safe to call many times. */
 export function initShell(): Promise<void> {
   if (!loading) {
     loading = (async () => {
       const { Parser: TsParser, Language: TsLanguage } = await import('web-tree-sitter');
       await TsParser.init();
-      const require = createRequire(import.meta.url);
-      const bash = await TsLanguage.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+      const bash = await TsLanguage.load(bashWasmPath());
       const p = new TsParser();
       p.setLanguage(bash);
       tables = buildTables(bash);
