@@ -1,16 +1,20 @@
 // `pnpm bench`: lints the corpus and prints throughput, wall time and peak memory beside peers.
-// Needs a build (`pnpm build`) and ../shared/corpus. Figures, not assertions: nothing here fails a build.
+// Needs a build (`pnpm build`) and ../shared/corpus. Figures, not assertions: nothing here fails.
+// Every figure is the median of several runs in a fresh process (this VM's timings vary ±15%).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { peerWork } from './peers.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const corpus = path.resolve(root, '../shared/corpus');
 const cli = path.join(root, 'packages/cli/bin/stowage.js');
+const tallyBin = path.join(root, 'node_modules/@wharflab/tally-linux-x64/bin/tally');
 const cores = availableParallelism();
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 function listFiles(dir) {
   const out = [];
@@ -22,73 +26,97 @@ function listFiles(dir) {
   return out;
 }
 
-/** Runs a command under /usr/bin/time; returns wall seconds and peak RSS in MB. */
-function timed(cmd, args, opts = {}) {
-  const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...opts });
-  const wall = (performance.now() - t0) / 1000;
-  const kb = Number(r.stderr.trim().split('\n').pop());
-  return { wall, mb: kb / 1024, status: r.status, stdout: r.stdout, stderr: r.stderr };
+// Child mode: tally over a list of files, one process per file (one unparsable file stops a
+// multi-file tally run, and several corpus files are deliberately broken).
+if (process.argv[2] === '--tally') {
+  for (const f of process.argv.slice(3)) spawnSync(tallyBin, ['lint', '--format', 'json', f], { stdio: 'ignore' });
+  process.exit(0);
 }
 
-async function pool(mode, files, workers) {
-  const t0 = performance.now();
-  const chunks = Array.from({ length: workers }, (_, i) => files.filter((_, j) => j % workers === i));
-  const url = new URL('./peer-worker.mjs', import.meta.url);
-  await Promise.all(chunks.map((chunk) => new Promise((resolve, reject) => {
-    const w = new Worker(url, { workerData: { mode, files: chunk } });
-    w.once('message', resolve);
-    w.once('error', reject);
-  })));
-  return (performance.now() - t0) / 1000;
+// Child mode: one peer over the corpus, in-process (workers = 0) or across worker threads.
+if (process.argv[2] === '--peer') {
+  const [mode, workers] = [process.argv[3], Number(process.argv[4])];
+  const files = listFiles(corpus);
+  let crashes = 0;
+  if (workers === 0) {
+    const work = await peerWork(mode);
+    for (const f of files) if (work(readFileSync(f, 'utf8')) < 0) crashes++;
+  } else {
+    const url = new URL('./peer-worker.mjs', import.meta.url);
+    const chunks = Array.from({ length: workers }, (_, i) => files.filter((_, j) => j % workers === i));
+    const replies = await Promise.all(chunks.map((chunk) => new Promise((resolve, reject) => {
+      const w = new Worker(url, { workerData: { mode, files: chunk } });
+      w.once('message', resolve);
+      w.once('error', reject);
+    })));
+    for (const r of replies) crashes += r.crashes;
+  }
+  process.stdout.write(String(crashes));
+  process.exit(0);
+}
+
+/** Runs a command `runs` times under /usr/bin/time; median wall seconds and peak RSS (MB). */
+function measure(cmd, args, runs = RUNS, okStatus = [0]) {
+  const results = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+    const wall = (performance.now() - t0) / 1000;
+    if (r.error) throw r.error;
+    if (!okStatus.includes(r.status)) throw new Error(`${path.basename(cmd)} exited ${r.status}: ${r.stderr.slice(0, 300)}`);
+    results.push({ wall, mb: Number(r.stderr.trim().split('\n').pop()) / 1024, stdout: r.stdout });
+  }
+  results.sort((a, b) => a.wall - b.wall);
+  return results[Math.floor(results.length / 2)];
 }
 
 const files = listFiles(corpus);
-if (process.argv[2] === '--peer') {
-  await pool(process.argv[3], files, Number(process.argv[4]));
-  process.exit(0);
-}
 const rows = [];
-const row = (name, n, wall, mb, note = '') => rows.push({ name, files: n, wall, rate: n / wall, mb, note });
+const row = (name, n, m, base) => {
+  // Peers print how many files they threw on.
+  const crashes = base && /^\d+$/.test(m.stdout) && Number(m.stdout) > 0 ? `  (threw on ${m.stdout} files)` : '';
+  rows.push({ name, files: n, wall: m.wall, rate: n / m.wall, mb: m.mb, base, note: crashes });
+};
+const self = process.execPath;
+const me = fileURLToPath(import.meta.url);
 
-// stowage: the CLI as a user runs it, recommended rules, all cores.
-const s = timed(process.execPath, [cli, '--format', 'json', '--no-config', corpus], { stdio: ['ignore', 'pipe', 'pipe'] });
-const linted = JSON.parse(s.stdout).length;
-row('stowage (recommended rules, CLI)', linted, s.wall, s.mb, `exit ${s.status}`);
+// stowage exits 1 when it finds errors.
+const stowage = measure(self, [cli, '--format', 'json', '--no-config', corpus], RUNS, [0, 1]);
+const linted = JSON.parse(stowage.stdout).length;
+row('stowage, recommended rules (CLI)', linted, stowage);
+const base = rows[0];
+row('dockerfile-ast parse only, 1 thread (floor)', files.length, measure(self, [me, '--peer', 'parse', '0']), base);
+row(`dockerfile-ast parse only, ${cores} workers`, files.length, measure(self, [me, '--peer', 'parse', String(cores)]), base);
+row('dockerfilelint 1.8 (regex-based), 1 thread', files.length, measure(self, [me, '--peer', 'dockerfilelint', '0']), base);
+row(`dockerfilelint 1.8 (regex-based), ${cores} workers`, files.length, measure(self, [me, '--peer', 'dockerfilelint', String(cores)]), base);
+row('dockerfile-utils validate, 1 thread', files.length, measure(self, [me, '--peer', 'utils', '0']), base);
+row(`dockerfile-utils validate, ${cores} workers`, files.length, measure(self, [me, '--peer', 'utils', String(cores)]), base);
 
-// Peers in one child process each, so peak memory is theirs alone.
-const peer = (mode, workers) => timed(process.execPath, [fileURLToPath(import.meta.url), '--peer', mode, String(workers)]);
-for (const [name, mode] of [['dockerfile-ast parse only (floor)', 'parse'], ['dockerfile-utils validate', 'utils']]) {
-  const r = peer(mode, cores);
-  row(`${name}, ${cores} workers`, files.length, r.wall, r.mb);
-}
-
-// tally: slow, so a fixed sample of 100 files (every nth, sorted).
+// tally is slow: a fixed sample of 100 files (every nth, sorted), beside stowage on the same files.
 const step = Math.floor(files.length / 100);
 const sample = files.filter((_, i) => i % step === 0).slice(0, 100);
-const tallyBin = path.join(root, 'node_modules/@wharflab/tally-linux-x64/bin/tally');
-try {
-  const t = timed(tallyBin, ['lint', '--format', 'json', ...sample], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const st = timed(process.execPath, [cli, '--format', 'json', '--no-config', ...sample], { stdio: ['ignore', 'pipe', 'pipe'] });
-  row('tally 0.45 (100-file sample)', sample.length, t.wall, t.mb, `exit ${t.status}`);
-  row('stowage (same 100-file sample)', sample.length, st.wall, st.mb);
-} catch (e) {
-  rows.push({ name: 'tally', note: `not run: ${e.message}` });
+let tallyNote = '';
+if (existsSync(tallyBin)) {
+  const st = measure(self, [cli, '--format', 'json', '--no-config', ...sample], 3, [0, 1]);
+  row('stowage on the 100-file sample', sample.length, st);
+  row('tally 0.45 on the 100-file sample, per file', sample.length, measure(self, [me, '--tally', ...sample], 1), rows.at(-1));
+} else {
+  tallyNote = 'tally: not installed (@wharflab/tally-linux-x64), skipped';
 }
 
-// Cold start: one small file, median of 15 runs.
-const small = path.join(root, 'examples/Dockerfile');
-const runs = [];
-for (let i = 0; i < 15; i++) runs.push(timed(process.execPath, [cli, '--no-config', small], { stdio: ['ignore', 'pipe', 'pipe'] }));
-runs.sort((a, b) => a.wall - b.wall);
-const med = runs[7];
+const cold = measure(self, [cli, '--no-config', path.join(root, 'examples/Dockerfile')], 15, [0, 1]);
+const nodeOnly = measure(self, ['-e', '0'], 15);
 
-const base = rows[0];
-console.log(`corpus: ${files.length} files, ${cores} cores, node ${process.version}\n`);
-console.log('tool'.padEnd(46) + 'files'.padStart(6) + 'wall s'.padStart(9) + 'files/s'.padStart(9) + 'peak MB'.padStart(9) + '  vs stowage');
+console.log(`corpus: ${files.length} files; ${cores} cores; node ${process.version}; median of ${RUNS} runs\n`);
+console.log('tool'.padEnd(46) + 'files'.padStart(6) + 'wall s'.padStart(8) + 'files/s'.padStart(9) + 'peak MB'.padStart(9) + '  stowage is');
 for (const r of rows) {
-  if (r.rate === undefined) { console.log(`${r.name.padEnd(46)}${r.note}`); continue; }
-  const ratio = r === base ? '' : `  ${(base.rate / r.rate).toFixed(2)}x slower than stowage`.replace(/(\d+\.\d+)x slower/, (m, x) => (Number(x) < 1 ? `${(1 / Number(x)).toFixed(2)}x faster` : m));
-  console.log(r.name.padEnd(46) + String(r.files).padStart(6) + r.wall.toFixed(2).padStart(9) + r.rate.toFixed(0).padStart(9) + r.mb.toFixed(0).padStart(9) + ratio + (r.note ? `  (${r.note})` : ''));
+  let ratio = '';
+  if (r.base) {
+    const x = r.base.rate / r.rate;
+    ratio = x >= 1 ? `${x.toFixed(2)}x faster` : `${(1 / x).toFixed(2)}x slower`;
+  }
+  console.log(r.name.padEnd(46) + String(r.files).padStart(6) + r.wall.toFixed(2).padStart(8) + r.rate.toFixed(0).padStart(9) + r.mb.toFixed(0).padStart(9) + '  ' + ratio + r.note);
 }
-console.log(`\ncold start, one small file (median of 15): ${(med.wall * 1000).toFixed(0)} ms, ${med.mb.toFixed(0)} MB peak`);
+if (tallyNote) console.log(tallyNote);
+console.log(`\ncold start, one small file with findings (median of 15): ${(cold.wall * 1000).toFixed(0)} ms, ${cold.mb.toFixed(0)} MB peak` +
+  ` (node -e 0 alone: ${(nodeOnly.wall * 1000).toFixed(0)} ms, ${nodeOnly.mb.toFixed(0)} MB)`);
