@@ -65,9 +65,17 @@ export function applySuppressions(
   const list: Suppression[] = [];
   const open = new Map<string, Suppression>();
   const end = ast.text.length;
+  const instructions = ast.instructions;
   const nextInstructionRange = (after: number): Range => {
-    for (const instr of ast.instructions) if (instr.range.start >= after) return instr.range;
-    return { start: end, end };
+    // Binary search: files with thousands of comments must not cost comments x instructions.
+    let lo = 0;
+    let hi = instructions.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (instructions[mid].range.start >= after) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < instructions.length ? instructions[lo].range : { start: end, end };
   };
   const resolve = (names: string[], range: Range, warnUnknown: boolean): { ids: Set<string> | null; written: Map<string, string> } => {
     const written = new Map<string, string>();
@@ -143,19 +151,26 @@ export function applySuppressions(
 
   const kept: Diagnostic[] = [];
   const suppressed: Diagnostic[] = [];
-  for (const diag of diagnostics) {
-    let hit = false;
-    if (diag.ruleId !== null && !diag.fatal) {
-      for (const s of list) {
-        if (diag.range.start < s.covers.start || diag.range.start > s.covers.end) continue;
-        if (s.rules && !s.rules.has(diag.ruleId)) continue;
-        s.usedAny = true;
-        s.used.add(diag.ruleId);
-        hit = true;
-      }
+  // Sweep diagnostics and suppressions by position, keeping only the suppressions that cover the
+  // current position: linear in both, however many there are.
+  const byStart = [...list].sort((a, b) => a.covers.start - b.covers.start);
+  const ordered = diagnostics.map((d, i) => ({ d, i })).sort((a, b) => a.d.range.start - b.d.range.start || a.i - b.i);
+  const isSuppressed = new Array<boolean>(diagnostics.length).fill(false);
+  let active: Suppression[] = [];
+  let next = 0;
+  for (const { d: diag, i } of ordered) {
+    const at = diag.range.start;
+    while (next < byStart.length && byStart[next].covers.start <= at) active.push(byStart[next++]);
+    active = active.filter((s) => s.covers.end >= at);
+    if (diag.ruleId === null || diag.fatal) continue;
+    for (const s of active) {
+      if (s.rules && !s.rules.has(diag.ruleId)) continue;
+      s.usedAny = true;
+      s.used.add(diag.ruleId);
+      isSuppressed[i] = true;
     }
-    (hit ? suppressed : kept).push(diag);
   }
+  diagnostics.forEach((d, i) => (isSuppressed[i] ? suppressed : kept).push(d));
 
   if (reportUnused !== 'off') {
     for (const s of list) {

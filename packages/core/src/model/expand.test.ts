@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expand } from './expand.js';
+import { expand, MAX_EXPANSION } from './expand.js';
 
 const vars: Record<string, string> = { A: 'alpha', E: '', P: 'path/to/file.tar.gz' };
 const lookup = (n: string) => vars[n];
@@ -30,6 +30,14 @@ describe('expand', () => {
     const e = expand(raw, lookup);
     expect(e.value).toBe(value);
     expect(e.unresolved).toEqual(unresolved);
+  });
+
+  it('cuts values that grow without bound', () => {
+    const big = 'x'.repeat(MAX_EXPANSION);
+    const e = expand('$X$X', (n) => (n === 'X' ? big : undefined));
+    expect(e.value).toHaveLength(MAX_EXPANSION);
+    expect(e.truncated).toBe(true);
+    expect(expand('$A', lookup).truncated).toBeUndefined();
   });
 
   it('uses the escape directive character', () => {

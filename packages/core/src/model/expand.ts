@@ -7,7 +7,15 @@ export interface Expansion {
   unresolved: string[];
   /** Every variable name referenced. */
   names: string[];
+  /** The value grew past MAX_EXPANSION and was cut there. */
+  truncated?: boolean;
 }
+
+/**
+ * Longest expansion kept. `ARG B=$A$A`, `ARG C=$B$B`, ... doubles each time, and `ENV P=$P:x`
+ * on every line grows quadratically: past this, values are cut instead of exhausting memory.
+ */
+export const MAX_EXPANSION = 8 * 1024;
 
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 
@@ -23,6 +31,7 @@ export function expand(raw: string, lookup: Lookup, escapeChar = '\\'): Expansio
   let inDouble = false;
   let i = 0;
   while (i < raw.length) {
+    if (out.length > MAX_EXPANSION) return { value: out.slice(0, MAX_EXPANSION), unresolved, names, truncated: true };
     const c = raw[i];
     if (c === escapeChar && i + 1 < raw.length) {
       out += raw[i + 1];
@@ -47,6 +56,7 @@ export function expand(raw: string, lookup: Lookup, escapeChar = '\\'): Expansio
       i++;
     }
   }
+  if (out.length > MAX_EXPANSION) return { value: out.slice(0, MAX_EXPANSION), unresolved, names, truncated: true };
   return { value: out, unresolved, names };
 }
 

@@ -103,9 +103,30 @@ export interface SemanticModel {
   shellOf(instr: Instruction): ShellScript | null;
 }
 
-interface StageVars {
-  /** Declarations in file order. */
-  bindings: VarBinding[];
+/** Declarations by name, each list in file order: lookups stay cheap in files with thousands of ARGs. */
+type VarsByName = Map<string, VarBinding[]>;
+
+function declare(vars: VarsByName, b: VarBinding): void {
+  const list = vars.get(b.name);
+  if (list) list.push(b);
+  else vars.set(b.name, [b]);
+}
+
+/** Index of the last declaration before instruction `index` (binary search; -1 when none). */
+function lastBefore(list: VarBinding[], index: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].instruction.index < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+function last(vars: VarsByName, name: string): VarBinding | undefined {
+  const list = vars.get(name);
+  return list ? list[list.length - 1] : undefined;
 }
 
 export function buildModel(ast: DockerfileAst, lines: LineIndex): SemanticModel {
@@ -113,15 +134,14 @@ export function buildModel(ast: DockerfileAst, lines: LineIndex): SemanticModel 
   const stages: Stage[] = [];
   const globalArgs: VarBinding[] = [];
   const stageOfIndex: (Stage | null)[] = [];
-  const stageVars = new Map<Stage, StageVars>();
+  const globalVars: VarsByName = new Map();
+  const stageVars = new Map<Stage, VarsByName>();
   const byKey = new Map<string, Stage>();
 
-  const globalLookup = (name: string): string | undefined => {
-    for (let i = globalArgs.length - 1; i >= 0; i--) if (globalArgs[i].name === name) return globalArgs[i].value;
-    return name in PLATFORM_ARGS ? PLATFORM_ARGS[name] : undefined;
-  };
+  /** A global ARG's value as FROM lines and bare stage re-declarations see it. */
   const globalDefault = (name: string): string | undefined => {
-    for (let i = globalArgs.length - 1; i >= 0; i--) if (globalArgs[i].name === name) return globalArgs[i].value;
+    const b = last(globalVars, name);
+    if (b) return b.value;
     return name in PLATFORM_ARGS ? PLATFORM_ARGS[name] : undefined;
   };
 
@@ -130,15 +150,17 @@ export function buildModel(ast: DockerfileAst, lines: LineIndex): SemanticModel 
     if (instr.kind === 'FROM') {
       current = newStage(instr, stages.length);
       stages.push(current);
-      stageVars.set(current, { bindings: [] });
+      stageVars.set(current, new Map());
       if (current.key) byKey.set(current.key, current);
     } else if (current) {
       current.instructions.push(instr);
       current.range = { start: current.range.start, end: instr.range.end };
     } else if (instr.kind === 'ARG') {
       for (const p of instr.properties) {
-        const value = p.value === null ? undefined : expand(p.rawValue ?? '', globalLookup, ast.escapeChar).value;
-        globalArgs.push({ name: p.name, kind: 'arg', value, instruction: instr, property: p });
+        const value = p.value === null ? undefined : expand(p.rawValue ?? '', globalDefault, ast.escapeChar).value;
+        const b: VarBinding = { name: p.name, kind: 'arg', value, instruction: instr, property: p };
+        globalArgs.push(b);
+        declare(globalVars, b);
       }
     }
     stageOfIndex[instr.index] = current;
@@ -154,7 +176,7 @@ export function buildModel(ast: DockerfileAst, lines: LineIndex): SemanticModel 
       nameRange = words[2].range;
     }
     const raw = imageWord?.value ?? '';
-    const e = expand(imageWord?.raw ?? '', globalLookup, ast.escapeChar);
+    const e = expand(imageWord?.raw ?? '', globalDefault, ast.escapeChar);
     const base = parseImageRef(raw, e.value, e.unresolved);
     // BuildKit matches the expanded image text exactly against the (lower-cased) names of the
     // stages before this one, the last of duplicates winning: `FROM Build` is not stage `build`.
@@ -192,7 +214,7 @@ export function buildModel(ast: DockerfileAst, lines: LineIndex): SemanticModel 
         let value: string | undefined;
         if (instr.kind === 'ARG' && p.value === null) value = globalDefault(p.name);
         else value = scopeBefore(instr.index).expand(p.rawValue ?? '').value;
-        vars.bindings.push({ name: p.name, kind: instr.kind === 'ARG' ? 'arg' : 'env', value, instruction: instr, property: p });
+        declare(vars, { name: p.name, kind: instr.kind === 'ARG' ? 'arg' : 'env', value, instruction: instr, property: p });
       }
     }
     for (const instr of stage.instructions) {
@@ -231,16 +253,13 @@ export function buildModel(ast: DockerfileAst, lines: LineIndex): SemanticModel 
 
   function makeScope(stage: Stage | null, index: number): Scope {
     const binding = (name: string): VarBinding | undefined => {
-      if (!stage) {
-        for (let i = globalArgs.length - 1; i >= 0; i--) if (globalArgs[i].name === name) return globalArgs[i];
-        return undefined;
-      }
+      if (!stage) return last(globalVars, name);
       let arg: VarBinding | undefined;
       for (let s: Stage | null = stage, first = true; s; s = s.parent, first = false) {
-        const bindings = stageVars.get(s)!.bindings;
-        for (let i = bindings.length - 1; i >= 0; i--) {
+        const bindings = stageVars.get(s)!.get(name);
+        if (!bindings) continue;
+        for (let i = first ? lastBefore(bindings, index) : bindings.length - 1; i >= 0; i--) {
           const b = bindings[i];
-          if (b.name !== name || (first && b.instruction.index >= index)) continue;
           if (b.kind === 'env') return b;
           // ARGs do not cross FROM: only the stage's own ARGs count.
           if (first && !arg) arg = b;

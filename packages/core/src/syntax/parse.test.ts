@@ -134,3 +134,28 @@ describe('parse', () => {
     }
   });
 });
+
+describe('dockerfile-ast speed-ups keep its answers', () => {
+  it('gives each stage its own comments (linear comment organizing)', async () => {
+    const { DockerfileParser } = await import('dockerfile-ast');
+    parse(''); // installs the patches
+    const text = '# top\nARG A\n# before first\nFROM a AS one\n# in one\nRUN x\n# between\nFROM b\n  # in two\nRUN y\n# tail\n';
+    const df = DockerfileParser.parse(text);
+    const at = (line: number) => df.getContainingImage({ line, character: 0 })!.getComments().map((c) => c.getContent());
+    // What unpatched dockerfile-ast 0.7.1 answers for this text.
+    expect([1, 3, 5, 7, 9].map(at)).toEqual([[], ['in one'], ['in one'], ['in two'], ['in two']]);
+  });
+
+  it('returns the same arguments on every call, flags left out', async () => {
+    const { DockerfileParser } = await import('dockerfile-ast');
+    parse('');
+    const copy = DockerfileParser.parse('FROM a\nCOPY --from=a --chmod=7 x y\n').getInstructions()[1] as unknown as {
+      getArguments(): { getValue(): string }[];
+      getFlags(): unknown[];
+    };
+    const names = () => copy.getArguments().map((a) => a.getValue());
+    expect(names()).toEqual(['x', 'y']);
+    expect(names()).toEqual(['x', 'y']);
+    expect(copy.getFlags()).toHaveLength(2);
+  });
+});

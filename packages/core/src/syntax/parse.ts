@@ -108,12 +108,12 @@ export function parse(input: string, options: ParseOptions = {}): { ast: Dockerf
  * changed the array it got (ModifiableInstruction shifting the flags off) now slices instead.
  */
 const MEMO = Symbol('stowage.arguments');
-const MEMO_INSTALLED = Symbol.for('stowage.argumentsMemo');
+const PATCHED = Symbol.for('stowage.patched');
 
 function memoizeArgumentSplitting(): void {
   type Memo = { getRawArguments(): DfArgument[]; getArguments(): DfArgument[]; getFlags(): unknown[]; [MEMO]?: DfArgument[] };
-  const base = DfInstructionClass.prototype as unknown as Memo & { [MEMO_INSTALLED]?: true };
-  if (base[MEMO_INSTALLED]) return;
+  const base = DfInstructionClass.prototype as unknown as Memo & { [PATCHED]?: true };
+  if (base[PATCHED]) return;
   const split = base.getRawArguments;
   base.getRawArguments = function (this: Memo) {
     return (this[MEMO] ??= split.call(this));
@@ -124,9 +124,68 @@ function memoizeArgumentSplitting(): void {
     const flags = this.getFlags().length;
     return flags === 0 ? args : args.slice(flags);
   };
-  base[MEMO_INSTALLED] = true;
+  base[PATCHED] = true;
 }
 memoizeArgumentSplitting();
+
+interface LspPosition {
+  line: number;
+  character: number;
+}
+interface StageLike {
+  getRange(): LspRange;
+  addComment(comment: unknown): void;
+}
+
+/** Same test as dockerfile-ast's Util.isInsideRange (ends included). */
+function isInside(p: LspPosition, r: LspRange): boolean {
+  if (r.start.line === r.end.line) return p.line === r.start.line && r.start.character <= p.character && p.character <= r.end.character;
+  if (p.line === r.start.line) return r.start.character <= p.character;
+  if (p.line === r.end.line) return p.character <= r.end.character;
+  return r.start.line < p.line && p.line < r.end.line;
+}
+
+function before(a: LspPosition, b: LspPosition): boolean {
+  return a.line < b.line || (a.line === b.line && a.character <= b.character);
+}
+
+/**
+ * dockerfile-ast hands each comment to its stage by testing every stage, recomputing each stage's
+ * range every time: comments x stages, which makes long generated files quadratic. Stages are in
+ * file order and do not overlap, so a binary search over ranges computed once gives the same result.
+ */
+function linearCommentOrganizing(): void {
+  const proto = Object.getPrototypeOf(DockerfileParser.parse('')) as {
+    organizeComments(): void;
+    [PATCHED]?: true;
+  };
+  if (proto[PATCHED]) return;
+  proto.organizeComments = function (this: { getComments(): { getRange(): LspRange }[]; initialInstructions: StageLike; buildStages: StageLike[] }) {
+    const initial = this.initialInstructions.getRange();
+    const stages = this.buildStages;
+    const ranges = stages.map((s) => s.getRange());
+    for (const comment of this.getComments()) {
+      const r = comment.getRange();
+      if (isInside(r.end, initial)) {
+        this.initialInstructions.addComment(comment);
+        continue;
+      }
+      let lo = 0;
+      let hi = ranges.length - 1;
+      let found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (before(ranges[mid].start, r.start)) {
+          found = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      if (found >= 0 && isInside(r.start, ranges[found])) stages[found].addComment(comment);
+    }
+  };
+  proto[PATCHED] = true;
+}
+linearCommentOrganizing();
 
 function argProperty(w: Word, escapeChar: string): Property {
   const eq = w.raw.indexOf('=');
