@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isRuleFolder, renderList, renderRuleDoc, renderRulesIndex } from './lib/rule-docs.mjs';
+import { isRuleFolder, renderList, renderRuleDoc, renderRulesIndex, renderSchema } from './lib/rule-docs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rulesDir = join(root, 'rules');
@@ -44,6 +44,11 @@ for (const id of ids) {
   write(join(docsDir, `${id}.md`), renderRuleDoc(meta, readme));
 }
 write(join(docsDir, 'README.md'), renderRulesIndex(metas));
+
+// The config file's JSON Schema, for editors (`"$schema": ".../docs/stowage.schema.json"`).
+const core = await import(pathToFileURL(join(root, 'packages', 'core', 'dist', 'index.js')).href);
+const rules = await Promise.all(ids.map(async (id) => (await import(pathToFileURL(join(rulesDir, 'dist', id, 'rule.js')).href)).default));
+write(join(root, 'docs', 'stowage.schema.json'), renderSchema(core.configJsonSchema(rules.map(core.ruleInfo))));
 
 // Pages of rules that no longer exist.
 for (const file of existsSync(docsDir) ? readdirSync(docsDir) : []) {

@@ -10,3 +10,4 @@ export function renderRuleDoc(meta: RuleMeta, readme: string): string;
 export function renderRulesIndex(metas: readonly RuleMeta[]): string;
 export function readmeProblems(id: string, readme: string): string[];
 export function readmeExamples(readme: string): { kind: 'valid' | 'invalid'; code: string; options?: Record<string, unknown>; line: number }[];
+export function renderSchema(schema: object): string;

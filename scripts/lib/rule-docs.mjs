@@ -130,3 +130,8 @@ export function readmeExamples(readme) {
   }
   return examples;
 }
+
+/** docs/stowage.schema.json: the config file's JSON Schema, with every rule's options. */
+export function renderSchema(schema) {
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}

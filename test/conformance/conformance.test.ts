@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initShell, lint, type AnyRule } from '@stowage/core';
+import { configJsonSchema, initShell, lint, ruleInfo, type AnyRule } from '@stowage/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 // Plain JS shared with scripts/gen.mjs, so the test checks exactly what the generator writes.
 import * as docs from '../../scripts/lib/rule-docs.mjs';
@@ -54,6 +54,11 @@ describe('generated files', () => {
     const rule = rules.get(id)!;
     const expected = docs.renderRuleDoc(rule.meta, read(join(rulesDir, id, 'README.md')) ?? `# ${id}\n`);
     expect(read(join(root, 'docs', 'rules', `${id}.md`)), `docs/rules/${id}.md ${STALE}`).toBe(expected);
+  });
+
+  it('docs/stowage.schema.json is current', () => {
+    const expected = docs.renderSchema(configJsonSchema([...rules.values()].map(ruleInfo)));
+    expect(read(join(root, 'docs', 'stowage.schema.json')), `docs/stowage.schema.json ${STALE}`).toBe(expected);
   });
 
   it('docs/rules/README.md is current', () => {

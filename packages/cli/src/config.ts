@@ -1,4 +1,4 @@
-import { ConfigLoader, type AnyRule, type EnabledRule, type ResolvedConfig, type RuleInfo } from '@stowage/core';
+import { ConfigLoader, ruleInfo, type EnabledRule, type ResolvedConfig } from '@stowage/core';
 import { allRules, rulesById } from '@stowage/rules';
 import type { Severity } from './args.js';
 
@@ -9,17 +9,6 @@ export interface ConfigSettings {
   noConfig?: boolean;
   /** `--rule` settings; ids may be hadolint/BuildKit codes. */
   cliRules?: Record<string, Severity>;
-}
-
-export function ruleInfo(rule: AnyRule): RuleInfo {
-  return {
-    id: rule.meta.id,
-    defaultSeverity: rule.meta.severity,
-    optionsSchema: rule.options?.schema,
-    defaultOptions: rule.options?.defaults,
-    sources: rule.meta.sources,
-    presets: rule.meta.severity !== 'off' ? ['recommended', 'all'] : ['all'],
-  };
 }
 
 export function createLoader(cwd: string): ConfigLoader {

@@ -15,3 +15,4 @@ export * from './engine/similar.js';
 export { RuleTester, wrapInOnbuild, type ExpectedError, type ValidCase, type InvalidCase, type TestHooks } from './testing/tester.js';
 export * from './config/load.js';
 export { configSchema, configJsonSchema } from './config/schema.js';
+export { ruleInfo } from './config/rule-info.js';
