@@ -22,6 +22,9 @@ await build({
   target: 'node20',
   // CommonJS dependencies (dockerfile-ast) call require() for Node built-ins.
   banner: { js: "import { createRequire as __stowageRequire } from 'node:module'; const require = __stowageRequire(import.meta.url);" },
+  // Core loads these on first use with createRequire, which a bundle cannot follow: the CLI
+  // package depends on them, so they resolve from the bundle's folder at run time.
+  external: ['yaml', 'ajv'],
   logLevel: 'warning',
 });
 

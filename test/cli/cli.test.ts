@@ -388,6 +388,14 @@ describe('configuration', () => {
     expect(defaults.rules['stage-name-duplicate']).toBe('error');
   });
 
+  it('reads YAML configs, and reports a broken one with its position', () => {
+    const cwd = project({ Dockerfile: COPY_FROM_INDEX, '.stowagerc.yaml': 'extends: []\nrules:\n  copy-from-index: error\n' });
+    expect(json(stowage(['-f', 'json'], { cwd }))).toMatchObject([{ errorCount: 1, messages: [{ ruleId: 'copy-from-index' }] }]);
+    const broken = stowage([], { cwd: project({ Dockerfile: CLEAN, 'stowage.config.yml': 'rules: [\n' }) });
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toMatch(/^stowage: stowage\.config\.yml:2:1: .+\n$/);
+  });
+
   it('a bad config exits 2 naming the file and key, without a stack trace', () => {
     const cases: [string, string][] = [
       [config({ 'copy-from-index': 'wrn' }), 'stowage: stowage.config.json: rules.copy-from-index: expected one of "off", "warn", "error", 0, 1, 2, or [severity, options]; got "wrn"\n'],
