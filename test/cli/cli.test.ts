@@ -97,6 +97,7 @@ describe('linting and exit codes', () => {
         ],
         errorCount: 0,
         warningCount: 1,
+        infoCount: 0,
         fixableErrorCount: 0,
         fixableWarningCount: 1,
       },
@@ -196,7 +197,7 @@ describe('linting and exit codes', () => {
     const noSeverity = stowage(['--rule', 'copy-from-index'], { cwd });
     expect(noSeverity).toMatchObject({
       status: 2,
-      stderr: "stowage: invalid --rule 'copy-from-index': expected <rule-id>:<severity> with severity off, warn or error.\n",
+      stderr: "stowage: invalid --rule 'copy-from-index': expected <rule-id>:<severity> with severity off, info, warn or error.\n",
     });
     expect(stowage(['--rule', 'copy-from-index:fatal'], { cwd }).status).toBe(2);
     const unknown = stowage(['--rule', 'copy-from-indx:warn'], { cwd });
@@ -314,7 +315,7 @@ describe('stdin', () => {
     const run = stowage(['-f', 'json', '--fix', '--stdin-filename', 'Dockerfile'], { cwd, input: COPY_FROM_INDEX });
     expect(run.status).toBe(0);
     expect(json(run)).toEqual([
-      { filePath: 'Dockerfile', messages: [], errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, output: COPY_FROM_INDEX_FIXED },
+      { filePath: 'Dockerfile', messages: [], errorCount: 0, warningCount: 0, infoCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, output: COPY_FROM_INDEX_FIXED },
     ]);
     expect(readFileSync(path.join(cwd, 'Dockerfile'), 'utf8')).toBe(COPY_FROM_INDEX);
   });
@@ -359,7 +360,7 @@ describe('fixing', () => {
     const run = stowage(['--fix-dry-run', '-f', 'json'], { cwd });
     expect(run.status).toBe(0);
     expect(json(run)).toEqual([
-      { filePath: 'Dockerfile', messages: [], errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, output: COPY_FROM_INDEX_FIXED },
+      { filePath: 'Dockerfile', messages: [], errorCount: 0, warningCount: 0, infoCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, output: COPY_FROM_INDEX_FIXED },
     ]);
     expect(readFileSync(file, 'utf8')).toBe(COPY_FROM_INDEX);
     expect(statSync(file).mtimeMs).toBe(mtime);
@@ -388,6 +389,16 @@ describe('configuration', () => {
     expect(defaults.rules['stage-name-duplicate']).toBe('error');
   });
 
+  it('info findings are shown but never fail a run', () => {
+    const cwd = project({ Dockerfile: COPY_FROM_INDEX, 'stowage.config.json': config() });
+    const run = stowage(['-f', 'json', '--rule', 'copy-from-index:info', '--max-warnings', '0'], { cwd });
+    expect(run.status).toBe(0);
+    expect(json(run)).toMatchObject([{ errorCount: 0, warningCount: 0, infoCount: 1, messages: [{ ruleId: 'copy-from-index', severity: 0 }] }]);
+    const stylish = stowage(['--rule', 'copy-from-index:info'], { cwd, env: { NO_COLOR: '1' } });
+    expect(stylish.stdout).toMatch(/\d+:\d+\s+info\s+/);
+    expect(stylish.stdout).toContain('(0 errors, 0 warnings, 1 info)');
+  });
+
   it('reads YAML configs, and reports a broken one with its position', () => {
     const cwd = project({ Dockerfile: COPY_FROM_INDEX, '.stowagerc.yaml': 'extends: []\nrules:\n  copy-from-index: error\n' });
     expect(json(stowage(['-f', 'json'], { cwd }))).toMatchObject([{ errorCount: 1, messages: [{ ruleId: 'copy-from-index' }] }]);
@@ -398,7 +409,7 @@ describe('configuration', () => {
 
   it('a bad config exits 2 naming the file and key, without a stack trace', () => {
     const cases: [string, string][] = [
-      [config({ 'copy-from-index': 'wrn' }), 'stowage: stowage.config.json: rules.copy-from-index: expected one of "off", "warn", "error", 0, 1, 2, or [severity, options]; got "wrn"\n'],
+      [config({ 'copy-from-index': 'wrn' }), 'stowage: stowage.config.json: rules.copy-from-index: expected one of "off", "info", "warn", "error", 0, 1, 2, or [severity, options]; got "wrn"\n'],
       [JSON.stringify({ rulez: {} }), 'stowage: stowage.config.json: rulez: unknown key (did you mean "rules"?)\n'],
       [JSON.stringify({ rules: { 'no-such-rule': 'warn' } }), 'stowage: stowage.config.json: rules.no-such-rule: unknown rule\n'],
     ];
@@ -473,7 +484,7 @@ describe('odd files', () => {
   it('lints an empty file', () => {
     const run = stowage(['-f', 'json'], { cwd: project({ Dockerfile: '', 'stowage.config.json': config() }) });
     expect(run.stderr).toBe('');
-    expect(json(run)).toEqual([{ filePath: 'Dockerfile', messages: [], errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0 }]);
+    expect(json(run)).toEqual([{ filePath: 'Dockerfile', messages: [], errorCount: 0, warningCount: 0, infoCount: 0, fixableErrorCount: 0, fixableWarningCount: 0 }]);
   });
 
   it('reports a 6 MB file as too large without crashing', () => {

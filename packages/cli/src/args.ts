@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 
-export type Severity = 'off' | 'warn' | 'error';
+export type Severity = 'off' | 'info' | 'warn' | 'error';
 export type FixMode = 'off' | 'safe' | 'unsafe';
 
 export interface CliOptions {
@@ -40,7 +40,7 @@ Options:
       --fix-unsafe             Apply safe and unsafe fixes
       --fix-dry-run            Compute fixes without writing; json output gets
                                an "output" field with the fixed text
-      --rule <id:severity>     Set a rule's severity (off, warn, error); the id
+      --rule <id:severity>     Set a rule's severity (off, info, warn, error); the id
                                may be a hadolint or BuildKit code. Repeatable
   -c, --config <file>          Use this config file instead of searching for one
       --no-config              Ignore config files
@@ -84,7 +84,7 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
-const SEVERITY_NAMES: Record<string, Severity> = { off: 'off', warn: 'warn', error: 'error', 0: 'off', 1: 'warn', 2: 'error' };
+const SEVERITY_NAMES: Record<string, Severity> = { off: 'off', info: 'info', warn: 'warn', error: 'error', 0: 'off', 1: 'warn', 2: 'error' };
 
 export function parseCli(argv: string[]): CliOptions {
   let parsed;
@@ -116,7 +116,7 @@ export function parseCli(argv: string[]): CliOptions {
     const at = value.lastIndexOf(':');
     const severity = SEVERITY_NAMES[value.slice(at + 1)];
     if (at <= 0 || severity === undefined) {
-      throw new UsageError(`invalid --rule '${value}': expected <rule-id>:<severity> with severity off, warn or error.`);
+      throw new UsageError(`invalid --rule '${value}': expected <rule-id>:<severity> with severity off, info, warn or error.`);
     }
     rules[value.slice(0, at)] = severity;
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { initShell, lint, fixLoop, needsShell, type ConfigLoader, type LintOptions } from '@stowage/core';
+import path from 'node:path';
+import { fsBuildContext, initShell, lint, fixLoop, needsShell, type ConfigLoader, type LintOptions } from '@stowage/core';
 import { allRules } from '@stowage/rules';
 import { fatalReport, toLintMessages, withCounts, type FileReport } from '@stowage/reporters';
 import type { FixMode, Severity } from './args.js';
@@ -18,6 +19,8 @@ export interface LintSettings extends ConfigSettings {
 export interface Target {
   path: string;
   display: string;
+  /** Text from stdin with no --stdin-filename: where its build context is, is unknown. */
+  noContext?: boolean;
 }
 
 let shellReady: Promise<void> | undefined;
@@ -54,6 +57,8 @@ export class FileLinter {
       rules,
       knownRules: allRules,
       reportUnusedDisableDirectives: this.settings.reportUnusedDisableDirectives ?? config.reportUnusedDisableDirectives,
+      // The folder of the Dockerfile, as `docker build -f <file> <its folder>` would send.
+      buildContext: target.noContext ? null : fsBuildContext(path.dirname(target.path)),
     };
     if (this.settings.fix === 'off') return toLintMessages(lint(text, options));
 

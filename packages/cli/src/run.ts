@@ -52,6 +52,7 @@ export async function lintStdin(
     path: path.resolve(settings.cwd, stdinFilename ?? 'Dockerfile'),
     // Rules see `Dockerfile` for nameless stdin; the user sees `<stdin>`.
     display: stdinFilename ?? 'Dockerfile',
+    noContext: stdinFilename === undefined,
   };
   const report = await new FileLinter(settings, loader).lintText(text, target, false);
   return stdinFilename === undefined ? { ...report, filePath: '<stdin>' } : report;

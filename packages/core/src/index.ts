@@ -16,3 +16,4 @@ export { RuleTester, wrapInOnbuild, type ExpectedError, type ValidCase, type Inv
 export * from './config/load.js';
 export { configSchema, configJsonSchema } from './config/schema.js';
 export { ruleInfo } from './config/rule-info.js';
+export { fsBuildContext } from './engine/context.js';

@@ -65,7 +65,7 @@ describe('formatJson', () => {
     const out = formatJson([withCounts('Dockerfile', [msg(1, 2, 1, 'm', 'a-b')])]);
     expect(out).toBe(
       '[{"filePath":"Dockerfile","messages":[{"ruleId":"a-b","severity":1,"message":"m","line":1,"column":2,"endLine":1,"endColumn":3}],' +
-        '"errorCount":0,"warningCount":1,"fixableErrorCount":0,"fixableWarningCount":0}]',
+        '"errorCount":0,"warningCount":1,"infoCount":0,"fixableErrorCount":0,"fixableWarningCount":0}]',
     );
   });
 });

@@ -49,6 +49,7 @@ describe('toLintMessages', () => {
       ],
       errorCount: 0,
       warningCount: 1,
+      infoCount: 0,
       fixableErrorCount: 0,
       fixableWarningCount: 1,
     });
@@ -152,6 +153,7 @@ describe('fatalReport and errorsOnly', () => {
       messages: [{ ruleId: null, severity: 2, message: 'Could not read the file: permission denied', line: 1, column: 1, endLine: 1, endColumn: 1, fatal: true }],
       errorCount: 1,
       warningCount: 0,
+      infoCount: 0,
       fixableErrorCount: 0,
       fixableWarningCount: 0,
     });

@@ -15,13 +15,15 @@ export function fatalReport(filePath: string, message: string): FileReport {
 
 /** Builds a report from messages, counting them. */
 export function withCounts(filePath: string, messages: LintMessage[]): FileReport {
-  const report: FileReport = { filePath, messages, errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0 };
+  const report: FileReport = { filePath, messages, errorCount: 0, warningCount: 0, infoCount: 0, fixableErrorCount: 0, fixableWarningCount: 0 };
   for (const m of messages) {
     // Only safe fixes count: they are what `--fix` applies.
     const fixable = m.fix?.applicability === 'safe';
     if (m.severity === 2) {
       report.errorCount++;
       if (fixable) report.fixableErrorCount++;
+    } else if (m.severity === 0) {
+      report.infoCount++;
     } else {
       report.warningCount++;
       if (fixable) report.fixableWarningCount++;
@@ -32,7 +34,7 @@ export function withCounts(filePath: string, messages: LintMessage[]): FileRepor
 
 /** Keeps errors only (`--quiet`). */
 export function errorsOnly(report: FileReport): FileReport {
-  if (report.warningCount === 0) return report;
+  if (report.warningCount === 0 && report.infoCount === 0) return report;
   const kept = withCounts(report.filePath, report.messages.filter((m) => m.severity === 2));
   return report.output === undefined ? kept : { ...kept, output: report.output };
 }
@@ -40,7 +42,7 @@ export function errorsOnly(report: FileReport): FileReport {
 function toMessage(d: Diagnostic, lines: LineIndex, text: string): LintMessage {
   const m: LintMessage = {
     ruleId: d.ruleId,
-    severity: d.severity === 'error' ? 2 : 1,
+    severity: d.severity === 'error' ? 2 : d.severity === 'warn' ? 1 : 0,
     message: d.message,
     ...location(d.range, lines),
   };

@@ -11,6 +11,7 @@ export function formatStylish(reports: readonly FileReport[], options: StylishOp
   let output = '\n';
   let errors = 0;
   let warnings = 0;
+  let infos = 0;
   let fixableErrors = 0;
   let fixableWarnings = 0;
 
@@ -18,6 +19,7 @@ export function formatStylish(reports: readonly FileReport[], options: StylishOp
     if (report.messages.length === 0) continue;
     errors += report.errorCount;
     warnings += report.warningCount;
+    infos += report.infoCount;
     fixableErrors += report.fixableErrorCount;
     fixableWarnings += report.fixableWarningCount;
 
@@ -25,8 +27,8 @@ export function formatStylish(reports: readonly FileReport[], options: StylishOp
       const isError = m.fatal || m.severity === 2;
       return {
         // Padding is computed on plain text; colour is added afterwards.
-        type: isError ? 'error' : 'warning',
-        color: isError ? c.red : c.yellow,
+        type: isError ? 'error' : m.severity === 1 ? 'warning' : 'info',
+        color: isError ? c.red : m.severity === 1 ? c.yellow : c.blue,
         message: m.message.replace(/([^ ])\.$/u, '$1'),
         ruleId: m.ruleId ?? '',
       };
@@ -54,10 +56,11 @@ export function formatStylish(reports: readonly FileReport[], options: StylishOp
   }
 
   const total = errors + warnings;
-  if (total === 0) return '';
-  const summary = errors > 0 ? c.red.bold : c.yellow.bold;
+  if (total === 0 && infos === 0) return '';
+  const summary = errors > 0 ? c.red.bold : warnings > 0 ? c.yellow.bold : c.blue.bold;
   const count = (n: number, word: string) => `${n} ${n === 1 ? word : `${word}s`}`;
-  output += `${summary(`\u2716 ${count(total, 'problem')} (${count(errors, 'error')}, ${count(warnings, 'warning')})`)}\n`;
+  const hints = infos > 0 ? `, ${count(infos, 'info')}` : '';
+  output += `${summary(`\u2716 ${count(total, 'problem')} (${count(errors, 'error')}, ${count(warnings, 'warning')}${hints})`)}\n`;
   if (fixableErrors > 0 || fixableWarnings > 0) {
     output += `${summary(`  ${count(fixableErrors, 'error')} and ${count(fixableWarnings, 'warning')} potentially fixable with the --fix option.`)}\n`;
   }

@@ -4,6 +4,8 @@ export interface FileReport {
   messages: LintMessage[];
   errorCount: number;
   warningCount: number;
+  /** Hints (severity 0): shown, never counted against --max-warnings, never failing a run. */
+  infoCount: number;
   /** Problems the `--fix` option would fix (safe fixes only). */
   fixableErrorCount: number;
   fixableWarningCount: number;
@@ -21,8 +23,8 @@ export interface Location {
 
 export interface LintMessage extends Location {
   ruleId: string | null;
-  /** 1 warning, 2 error. */
-  severity: 1 | 2;
+  /** 0 info (a hint), 1 warning, 2 error. */
+  severity: 0 | 1 | 2;
   message: string;
   fatal?: boolean;
   fix?: MessageFix;

@@ -153,6 +153,17 @@ describe('extends', () => {
     expect(severities(loader, 'all/Dockerfile')).toEqual({ ...RECOMMENDED, 'pin-base-image': 'warn' });
   });
 
+  it('the all preset applies the options a rule asks for there; info is a severity', () => {
+    const rules: RuleInfo[] = [
+      { id: 'cache-hint', defaultSeverity: 'warn', sources: [], presets: ['recommended'], defaultOptions: { scope: 'buildkit' }, allPresetOptions: { scope: 'everywhere' } },
+    ];
+    const root = project({ 'all/stowage.config.yaml': 'extends: all\n', 'info/stowage.config.yaml': 'rules: { cache-hint: info }\n' });
+    const loader = new ConfigLoader(rules, { cwd: root });
+    expect(loader.forFile(path.join(root, 'Dockerfile')).rules.get('cache-hint')).toEqual({ severity: 'warn', options: { scope: 'buildkit' } });
+    expect(loader.forFile(path.join(root, 'all/Dockerfile')).rules.get('cache-hint')).toEqual({ severity: 'warn', options: { scope: 'everywhere' } });
+    expect(loader.forFile(path.join(root, 'info/Dockerfile')).rules.get('cache-hint')?.severity).toBe('info');
+  });
+
   it('applies a config file path, then own rules, with its overrides relative to itself', () => {
     const root = project({
       'shared/base.yaml': [
@@ -300,16 +311,16 @@ describe('errors', () => {
     const root = project({ 'stowage.config.yaml': 'rules:\n  copy-from-index: wrn\n' });
     const error = configError(() => new ConfigLoader(RULES, { cwd: root }).forFile('Dockerfile'));
     expect(error.message).toBe(
-      'stowage.config.yaml: rules.copy-from-index: expected one of "off", "warn", "error", 0, 1, 2, or [severity, options]; got "wrn"',
+      'stowage.config.yaml: rules.copy-from-index: expected one of "off", "info", "warn", "error", 0, 1, 2, or [severity, options]; got "wrn"',
     );
     expect(error.filePath).toBe(path.join(root, 'stowage.config.yaml'));
     expect(error.key).toBe('rules.copy-from-index');
-    expect(error.expected).toBe('expected one of "off", "warn", "error", 0, 1, 2, or [severity, options]; got "wrn"');
+    expect(error.expected).toBe('expected one of "off", "info", "warn", "error", 0, 1, 2, or [severity, options]; got "wrn"');
     expect(message('rules: { latest-tag: 3 }')).toBe(
-      'stowage.config.yaml: rules.latest-tag: expected one of "off", "warn", "error", 0, 1, 2, or [severity, options]; got 3',
+      'stowage.config.yaml: rules.latest-tag: expected one of "off", "info", "warn", "error", 0, 1, 2, or [severity, options]; got 3',
     );
     expect(message('rules: { latest-tag: [warn, {}, 1] }')).toBe(
-      'stowage.config.yaml: rules.latest-tag: expected one of "off", "warn", "error", 0, 1, 2, or [severity, options]; got an array of 3 items',
+      'stowage.config.yaml: rules.latest-tag: expected one of "off", "info", "warn", "error", 0, 1, 2, or [severity, options]; got an array of 3 items',
     );
     expect(message('rules: { stage-name-duplicate: [warn, strict] }')).toBe(
       'stowage.config.yaml: rules.stage-name-duplicate: expected options to be an object; got "strict"',
@@ -346,7 +357,7 @@ describe('errors', () => {
       'stowage.config.yaml: extends: expected "recommended", "all", a relative path, or a list of them; got 1',
     );
     expect(message('reportUnusedDisableDirectives: yes')).toBe(
-      'stowage.config.yaml: reportUnusedDisableDirectives: expected one of "off", "warn", "error", 0, 1, 2; got "yes"',
+      'stowage.config.yaml: reportUnusedDisableDirectives: expected one of "off", "info", "warn", "error", 0, 1, 2; got "yes"',
     );
   });
 
@@ -391,7 +402,7 @@ describe('errors', () => {
       '--rule: latest-tg: unknown rule (did you mean "latest-tag"?)',
     );
     expect(configError(() => loader.forFile('Dockerfile', { cliRules: { 'latest-tag': 'on' as 'off' } })).message).toBe(
-      '--rule: latest-tag: expected one of "off", "warn", "error", 0, 1, 2; got "on"',
+      '--rule: latest-tag: expected one of "off", "info", "warn", "error", 0, 1, 2; got "on"',
     );
   });
 

@@ -17,7 +17,7 @@ import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 
 const require = createRequire(import.meta.url);
 
-export type SeverityName = 'off' | 'warn' | 'error';
+export type SeverityName = 'off' | 'info' | 'warn' | 'error';
 export type PresetName = 'recommended' | 'all';
 
 export interface RuleInfo {
@@ -27,6 +27,8 @@ export interface RuleInfo {
   defaultOptions?: Record<string, unknown>;
   sources: { tool: 'hadolint' | 'buildkit'; code: string }[];
   presets: PresetName[];
+  /** Options the `all` preset sets over the defaults. */
+  allPresetOptions?: Record<string, unknown>;
 }
 
 export interface ResolvedRuleConfig {
@@ -77,8 +79,8 @@ export const DEFAULT_INCLUDE = ['**/*Dockerfile*', '**/*Containerfile*', '**/*.d
 
 const PRESETS: readonly string[] = ['recommended', 'all'];
 const TOP_LEVEL_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'include', 'exclude', 'reportUnusedDisableDirectives'];
-const SEVERITIES: readonly unknown[] = ['off', 'warn', 'error'];
-const EXPECTED_SEVERITY = 'expected one of "off", "warn", "error", 0, 1, 2';
+const SEVERITIES: readonly unknown[] = ['off', 'info', 'warn', 'error'];
+const EXPECTED_SEVERITY = 'expected one of "off", "info", "warn", "error", 0, 1, 2';
 const EXPECTED_RULE_SETTING = `${EXPECTED_SEVERITY}, or [severity, options]`;
 
 /**
@@ -103,7 +105,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** 'off'|'warn'|'error'|0|1|2 to a severity name; undefined for anything else. */
+/** 'off'|'info'|'warn'|'error'|0|1|2 to a severity name; undefined for anything else. */
 export function parseSeverity(value: unknown): SeverityName | undefined {
   if (SEVERITIES.includes(value)) return value as SeverityName;
   if (value === 0 || value === 1 || value === 2) return (['off', 'warn', 'error'] as const)[value];
@@ -264,7 +266,11 @@ export class ConfigLoader {
   private applyPreset(rules: Map<string, ResolvedRuleConfig>, preset: PresetName): void {
     for (const rule of this.ruleList) {
       const current = rules.get(rule.id)!;
-      if (preset === 'all') rules.set(rule.id, { ...current, severity: rule.defaultSeverity === 'off' ? 'warn' : rule.defaultSeverity });
+      if (preset === 'all') {
+        const severity = rule.defaultSeverity === 'off' ? 'warn' : rule.defaultSeverity;
+        const options = rule.allPresetOptions ? { ...current.options, ...rule.allPresetOptions } : current.options;
+        rules.set(rule.id, { severity, options });
+      }
       else if (rule.presets.includes('recommended')) rules.set(rule.id, { ...current, severity: rule.defaultSeverity });
     }
   }

@@ -10,5 +10,6 @@ export function ruleInfo(rule: AnyRule): RuleInfo {
     defaultOptions: rule.options?.defaults,
     sources: rule.meta.sources,
     presets: rule.meta.severity !== 'off' ? ['recommended', 'all'] : ['all'],
+    allPresetOptions: rule.meta.presetOptions?.all,
   };
 }

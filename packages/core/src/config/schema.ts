@@ -9,8 +9,8 @@ import type { RuleInfo } from './load.js';
 type Schema = Record<string, unknown>;
 
 const severity: Schema = {
-  description: 'Severity: "off" (0), "warn" (1) or "error" (2).',
-  enum: ['off', 'warn', 'error', 0, 1, 2],
+  description: 'Severity: "off" (0), "info" (shown, never fails a run), "warn" (1) or "error" (2).',
+  enum: ['off', 'info', 'warn', 'error', 0, 1, 2],
 };
 
 function ruleSetting(optionsSchema: object = { type: 'object' }, description?: string): Schema {

@@ -168,3 +168,25 @@ describe('shell loading', () => {
     expect(needsShell([{ rule: events, severity: 'warn' }])).toBe(false);
   });
 });
+
+describe('severity', () => {
+  const demoting = defineRule({
+    meta: { id: 'test-demote', summary: 'demotes', category: 'style', severity: 'error', fix: 'none', sources: [], onbuild: false },
+    messages: { m: 'm' },
+    create: (ctx) => ({
+      FROM: (i) => {
+        ctx.report({ messageId: 'm', range: i.range, severity: 'info' });
+        ctx.report({ messageId: 'm', range: i.range, severity: 'warn' });
+        ctx.report({ messageId: 'm', range: i.range });
+      },
+    }),
+  });
+  const severities = (configured: 'info' | 'warn' | 'error') =>
+    lint('FROM a\n', { rules: [{ rule: demoting, severity: configured }] }).diagnostics.map((d) => d.severity);
+
+  it('a report may lower its severity below the configured one, never raise it', () => {
+    expect(severities('error')).toEqual(['info', 'warn', 'error']);
+    expect(severities('warn')).toEqual(['info', 'warn', 'warn']);
+    expect(severities('info')).toEqual(['info', 'info', 'info']);
+  });
+});

@@ -3,7 +3,7 @@ import type { Instruction } from '../syntax/ast.js';
 import { buildModel, type SemanticModel, type Stage } from '../model/model.js';
 import { formatMessage } from './define.js';
 import { aliasMap, applySuppressions } from './suppress.js';
-import type { AnyRule, Diagnostic, Fix, FixInput, InstructionVisitor, ReportInput, Severity, Visitors } from './types.js';
+import type { AnyRule, BuildContext, BuildsInfo, Diagnostic, Fix, FixInput, InstructionVisitor, ReportInput, Severity, Visitors } from './types.js';
 
 export interface EnabledRule {
   rule: AnyRule;
@@ -19,6 +19,8 @@ export interface LintOptions {
   knownRules?: readonly AnyRule[];
   reportUnusedDisableDirectives?: Severity;
   parse?: ParseOptions;
+  buildContext?: BuildContext | null;
+  builds?: BuildsInfo | null;
 }
 
 export interface LintResult {
@@ -31,6 +33,8 @@ export interface LintResult {
 }
 
 class RuleFailure extends Error {}
+
+const RANK = { info: 1, warn: 2, error: 3 } as const;
 
 /** Whether any of these rules reads shells, so `initShell()` must be awaited before linting. */
 export function needsShell(rules: readonly EnabledRule[]): boolean {
@@ -50,7 +54,7 @@ export function lint(source: string, options: LintOptions): LintResult {
     range: d.range,
     ...(d.fatal ? { fatal: true } : {}),
   }));
-  if (!ast.diagnostics.some((d) => d.fatal)) runRules(model, filePath, options.rules, diagnostics);
+  if (!ast.diagnostics.some((d) => d.fatal)) runRules(model, filePath, options, diagnostics);
 
   const known = options.knownRules ?? options.rules.map((r) => r.rule);
   const sup = applySuppressions(ast, diagnostics, aliasesFor(known), options.reportUnusedDisableDirectives ?? 'off');
@@ -78,9 +82,9 @@ interface Running {
   failed: boolean;
 }
 
-function runRules(model: SemanticModel, filePath: string, rules: EnabledRule[], out: Diagnostic[]): void {
+function runRules(model: SemanticModel, filePath: string, options: LintOptions, out: Diagnostic[]): void {
   const running: Running[] = [];
-  for (const enabled of rules) {
+  for (const enabled of options.rules) {
     const state: Running = { enabled, visitors: {}, failed: false };
     const rule = enabled.rule;
     const context = {
@@ -88,6 +92,8 @@ function runRules(model: SemanticModel, filePath: string, rules: EnabledRule[], 
       text: model.text,
       filePath,
       options: enabled.options ?? rule.options?.defaults ?? {},
+      buildContext: options.buildContext ?? null,
+      builds: options.builds ?? null,
       report: (input: ReportInput) => {
         out.push(toDiagnostic(rule, enabled.severity, input));
       },
@@ -146,7 +152,7 @@ function toDiagnostic(rule: AnyRule, severity: Exclude<Severity, 'off'>, input: 
     ruleId: rule.meta.id,
     messageId: input.messageId,
     message: formatMessage(template, input.data),
-    severity,
+    severity: input.severity && RANK[input.severity] < RANK[severity] ? input.severity : severity,
     range: input.range,
   };
   if (input.fix) d.fix = toFix(rule, input.fix, 'fix');

@@ -189,5 +189,5 @@ export function applySuppressions(
 }
 
 function problem(message: string, range: Range, severity: Severity): Diagnostic {
-  return { ruleId: null, messageId: null, message, severity: severity === 'error' ? 'error' : 'warn', range };
+  return { ruleId: null, messageId: null, message, severity: severity === 'off' ? 'warn' : severity, range };
 }

@@ -2,7 +2,8 @@ import type { Instruction, InstructionKind } from '../syntax/ast.js';
 import type { SemanticModel, Stage } from '../model/model.js';
 import type { Range } from '../text.js';
 
-export type Severity = 'off' | 'warn' | 'error';
+/** `info` findings are shown but never fail a run (a hint: e.g. a leaf stage nothing is known to build). */
+export type Severity = 'off' | 'info' | 'warn' | 'error';
 export type FixKind = 'none' | 'safe' | 'unsafe';
 export type Category = 'cache' | 'security' | 'correctness' | 'portability' | 'style';
 export type Preset = 'recommended' | 'all';
@@ -25,6 +26,8 @@ export interface RuleMeta {
   /** The most a fix of this rule may be: the engine rejects a fix the rule did not declare. */
   fix: FixKind;
   sources: RuleSource[];
+  /** Options the `all` preset sets (e.g. to report beyond the recommended scope). */
+  presetOptions?: { all?: Record<string, unknown> };
   /** The rule applies to instructions inside ONBUILD triggers too. */
   onbuild: boolean;
   /**
@@ -80,9 +83,30 @@ export interface ReportInput {
   messageId: string;
   data?: Record<string, string | number>;
   range: Range;
+  /** Lowers this finding below the rule's configured severity (never raises it). */
+  severity?: 'info' | 'warn';
   fix?: FixInput;
   suggestions?: FixInput[];
   related?: RelatedLocation[];
+}
+
+/** The build context on disk: by default the Dockerfile's folder. Paths are relative to `root`. */
+export interface BuildContext {
+  readonly root: string;
+  isFile(path: string): boolean;
+  isDirectory(path: string): boolean;
+  /** Entry names of a folder, or null when it is not one. */
+  list(path: string): string[] | null;
+  /** A file's text (at most `maxBytes`), or null when it cannot be read. */
+  read(path: string, maxBytes?: number): string | null;
+}
+
+/** What is known of how this Dockerfile is built (compose files, scripts, CI workflows, bake files). */
+export interface BuildsInfo {
+  /** Invocations found that build this file. */
+  invocations: number;
+  /** Lower-cased stage names that some invocation builds with a target. */
+  targets: ReadonlySet<string>;
 }
 
 export interface RuleContext<Options> {
@@ -91,6 +115,10 @@ export interface RuleContext<Options> {
   /** The linted file's path (`Dockerfile` for stdin without --stdin-filename). */
   readonly filePath: string;
   readonly options: Options;
+  /** The build context, or null when it is unknown (stdin, unsaved editor buffers): rules must then not guess. */
+  readonly buildContext: BuildContext | null;
+  /** How the file is built, or null when no invocations were looked for. */
+  readonly builds: BuildsInfo | null;
   report(input: ReportInput): void;
 }
 
