@@ -37,6 +37,7 @@ describe('toLintMessages', () => {
       messages: [
         {
           ruleId: 'test-rule',
+          messageId: 'found',
           severity: 1,
           message: 'Found index.',
           line: 2,

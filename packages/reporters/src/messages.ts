@@ -42,6 +42,7 @@ export function errorsOnly(report: FileReport): FileReport {
 function toMessage(d: Diagnostic, lines: LineIndex, text: string): LintMessage {
   const m: LintMessage = {
     ruleId: d.ruleId,
+    ...(d.messageId ? { messageId: d.messageId } : {}),
     severity: d.severity === 'error' ? 2 : d.severity === 'warn' ? 1 : 0,
     message: d.message,
     ...location(d.range, lines),

@@ -23,6 +23,8 @@ export interface Location {
 
 export interface LintMessage extends Location {
   ruleId: string | null;
+  /** Which of the rule's messages, as ESLint reports it (absent for syntax errors and directives). */
+  messageId?: string;
   /** 0 info (a hint), 1 warning, 2 error. */
   severity: 0 | 1 | 2;
   message: string;
