@@ -1,0 +1,663 @@
+import {
+  defineRule, type Instruction, type Range, type RelatedLocation, type ReportInput, type SemanticModel, type ShellCommand, type ShellWord, type Stage,
+} from '@stowage/core';
+import {
+  inFinalImage, isPlaceholder, judgeProperty, knownSecrets, lineAt, secretId, secretName, secretVariable, shownSecret,
+  stageLabel, literalIsSecret, urlUserinfos, hasFormatDirective, type Declared, type Verdict,
+} from '../_lib/secrets.js';
+
+const BUILDER_NOTE = "stage {{stage}} is not in the final image, but the {{what}} still lands in the builder's cache layers and in any pushed cache image";
+
+export default defineRule({
+  meta: {
+    id: 'run-inline-credentials',
+    summary: 'Disallow credentials on RUN command lines',
+    category: 'security',
+    severity: 'error',
+    fix: 'none',
+    sources: [],
+    onbuild: true,
+    needsShell: true,
+  },
+  messages: {
+    literalCredential: '{{subject}} in plain text{{shown}}: {{where}}{{writes}}. Pass it with `--secret id=<id>` and read it in this RUN through `--mount=type=secret,id=<id>` (as a file, or with `env=<NAME>`) instead.',
+    secretVariable: '`{{ref}}` expands {{keyword}} {{name}} (line {{line}}), which holds {{what}}{{use}}: {{where}}{{writes}}. Mount it instead with `RUN --mount=type=secret,id={{id}},env={{name}}` and drop the {{keyword}}.',
+  },
+  create(ctx) {
+    const { model } = ctx;
+    return {
+      RUN(run) {
+        const script = model.shellOf(run);
+        if (!script) return;
+        const scan = new Scan(model, run);
+        for (let i = 0; i < script.commands.length; i++) scan.command(script.commands[i], script.commands[i + 1]);
+        scan.heredocs(script.commands);
+        scan.knownFormats();
+        scan.report(ctx.report);
+      },
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+interface Literal {
+  range: Range;
+  subject: string;
+  secret: string;
+  writes: string;
+}
+
+interface VarUse {
+  range: Range;
+  ref: string;
+  name: string;
+  /** `, used as the password of `curl -u``: set when it sits where a credential goes. */
+  use: string;
+  writes: string;
+  declared: Declared;
+  verdict: Verdict;
+}
+
+/** A word with its quotes removed, each character mapped back to its offset in the raw text. */
+interface Unquoted {
+  text: string;
+  /** Offset in the word's raw text of each character of `text`. */
+  map: number[];
+  /** The character cannot start an expansion (single-quoted or escaped). */
+  literal: boolean[];
+  /** File offset of the word's raw text. */
+  base: number;
+  /** `%NAME%` reads a variable (cmd.exe). */
+  percent: boolean;
+}
+
+function unquote(word: ShellWord, percent: boolean): Unquoted {
+  const raw = word.raw;
+  const u: Unquoted = { text: '', map: [], literal: [], base: word.range.start, percent };
+  const push = (c: string, at: number, lit: boolean) => {
+    u.text += c;
+    u.map.push(at);
+    u.literal.push(lit);
+  };
+  let inDouble = false;
+  for (let i = 0; i < raw.length; ) {
+    const c = raw[i];
+    if (c === "'" && !inDouble) {
+      const end = raw.indexOf("'", i + 1);
+      const stop = end < 0 ? raw.length : end;
+      for (let j = i + 1; j < stop; j++) push(raw[j], j, true);
+      i = stop + 1;
+    } else if (c === '"') {
+      inDouble = !inDouble;
+      i++;
+    } else if (c === '\\' && i + 1 < raw.length && (!inDouble || '$`"\\'.includes(raw[i + 1]))) {
+      push(raw[i + 1], i + 1, true);
+      i += 2;
+    } else {
+      push(c, i, false);
+      i++;
+    }
+  }
+  return u;
+}
+
+interface Span {
+  text: string;
+  range: Range;
+  u: Unquoted;
+  from: number;
+  to: number;
+}
+
+function span(u: Unquoted, from: number, to: number): Span | null {
+  if (to <= from) return null;
+  return { text: u.text.slice(from, to), range: { start: u.base + u.map[from], end: u.base + u.map[to - 1] + 1 }, u, from, to };
+}
+
+interface Ref {
+  name: string;
+  /** Text indices of the reference (`$NAME`, `${NAME...}`, `%NAME%`, `$env:NAME`). */
+  from: number;
+  to: number;
+}
+
+/** Variable references in `u.text[from, to)`: `$NAME`, `${NAME...}`, and cmd's `%NAME%` / PowerShell's `$env:NAME`. */
+function refsIn(u: Unquoted, from = 0, to = u.text.length): Ref[] {
+  const out: Ref[] = [];
+  const t = u.text;
+  for (let i = from; i < to; i++) {
+    const c = t[i];
+    if (u.literal[i]) continue;
+    if (c === '$') {
+      if (t[i + 1] === '{') {
+        const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(t.slice(i + 2, to));
+        if (!m) continue;
+        const close = t.indexOf('}', i + 2);
+        const end = close < 0 || close >= to ? i + 2 + m[0].length : close + 1;
+        out.push({ name: m[0], from: i, to: end });
+        i = end - 1;
+      } else if (/^env:/i.test(t.slice(i + 1, i + 5))) {
+        const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(t.slice(i + 5, to));
+        if (!m) continue;
+        out.push({ name: m[0], from: i, to: i + 5 + m[0].length });
+        i += 4 + m[0].length;
+      } else {
+        const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(t.slice(i + 1, to));
+        if (!m) continue;
+        out.push({ name: m[0], from: i, to: i + 1 + m[0].length });
+        i += m[0].length;
+      }
+    } else if (c === '%' && u.percent) {
+      const m = /^%([A-Za-z_][A-Za-z0-9_]*)%/.exec(t.slice(i, to));
+      if (!m) continue;
+      out.push({ name: m[1], from: i, to: i + m[0].length });
+      i += m[0].length - 1;
+    }
+  }
+  return out;
+}
+
+/** The text has expansions or substitutions: not a literal. */
+function isDynamic(s: Span): boolean {
+  for (let i = s.from; i < s.to; i++) if (!s.u.literal[i] && (s.u.text[i] === '$' || s.u.text[i] === '`')) return true;
+  return s.u.percent && /%[A-Za-z_]\w*%/.test(s.text);
+}
+
+/** Commands that run the next word as a command. */
+const WRAPPERS = new Set(['sudo', 'env', 'time', 'nohup', 'exec', 'command', 'nice', 'doas']);
+const WRAPPER_VALUE_OPTIONS = new Set(['-u', '-g', '-C', '-n', '--user', '--group']);
+
+const MYSQL = /^(mysql|mysqladmin|mysqldump|mysqlimport|mysqlshow|mysqlcheck|mysqlslap|mysqlpump|mysql_upgrade|mariadb|mariadb-admin|mariadb-dump|mariadb-import|mariadb-show|mariadb-check|mariadb-slap|mariadb-upgrade)$/;
+const MONGO = /^(mongo|mongosh|mongodump|mongorestore|mongoimport|mongoexport|mongostat|mongotop|mongofiles)$/;
+const LOGIN_TOOLS = new Set(['docker', 'podman', 'buildah', 'skopeo', 'nerdctl', 'oras', 'crane', 'regctl', 'helm']);
+const NPM_TOOLS = new Set(['npm', 'yarn', 'pnpm']);
+/** npm/yarn config keys that hold a credential. */
+const NPM_AUTH_KEY = /(^|:)_(authToken|auth|password)$|^(npmAuthToken|npmAuthIdent|npmPassword)$|^(\/\/.*:)?_authToken$/;
+/** Credential settings written into npm config files: `//registry/:_authToken=...`. */
+const NPM_AUTH_LINE = /(?:^|[\s:])(_authToken|_auth|_password|npmAuthToken|npmAuthIdent)\s*[=:]\s*/g;
+/** Files that hold credentials. */
+const CREDENTIAL_FILE = /(^|\/)(\.npmrc|\.netrc|_netrc|\.pypirc|\.git-credentials|\.yarnrc(\.yml)?|auth\.json|\.dockercfg|config\.json|\.htpasswd|pip\.conf|settings\.xml|credentials)$/;
+/** Headers whose value is a credential. */
+const AUTH_HEADER = /^\s*(authorization|proxy-authorization|private-token|job-token|deploy-token|x-api-key|api-key|apikey|x-auth-token|x-access-token|x-jfrog-art-api|x-vault-token|x-registry-auth|x-github-token|token)\s*:\s*/i;
+
+class Scan {
+  readonly literals: Literal[] = [];
+  readonly uses: VarUse[] = [];
+  /** Variables the RUN sets itself (or gets from a secret mount): its references are not build args. */
+  private readonly own = new Set<string>();
+  /** Why it matters where this RUN is: a builder stage's history is not in the image, but its cache is. */
+  private readonly where: (what: 'command' | 'arg' | 'env') => string;
+
+  /** The RUN goes to cmd.exe: `%NAME%` reads a variable. */
+  private readonly windows: boolean;
+
+  constructor(
+    private readonly model: SemanticModel,
+    private readonly run: Instruction,
+  ) {
+    const stage = model.stageOf(run);
+    this.windows = isWindows(model, stage);
+    const builder = stage !== null && !inFinalImage(model, stage);
+    this.where = (what) => {
+      if (builder) return BUILDER_NOTE.replace('{{stage}}', stageLabel(stage!)).replace('{{what}}', what === 'command' ? 'command line' : 'value');
+      if (what === 'command') return 'the command line is saved in the image history (`docker history`)';
+      if (what === 'arg') return 'build args are saved in the image history (`docker history`) with every RUN after them';
+      return 'the ENV keeps it in the image config (`docker inspect`)';
+    };
+    for (const flag of run.flags) {
+      if (flag.name.toLowerCase() !== 'mount') continue;
+      const type = flag.options.find((o) => o.key.toLowerCase() === 'type')?.value?.toLowerCase();
+      const env = flag.options.find((o) => o.key.toLowerCase() === 'env')?.value;
+      if (type === 'secret' && env) this.own.add(env);
+    }
+    this.findAssignments();
+  }
+
+  private readonly unquoted = new Map<ShellWord, Unquoted>();
+
+  private unq(word: ShellWord): Unquoted {
+    let u = this.unquoted.get(word);
+    if (!u) this.unquoted.set(word, (u = unquote(word, this.windows)));
+    return u;
+  }
+
+  /**
+   * Shell variables the RUN assigns (`X=...`, `export X=`, `read X`, `for X in`). A standalone
+   * assignment is no command, so it is found in the text between the commands' words.
+   */
+  private findAssignments(): void {
+    const script = this.model.shellOf(this.run);
+    if (!script) return;
+    const words: Range[] = [];
+    for (const c of script.commands) {
+      for (const a of c.assignments) this.own.add(a.name);
+      const name = c.name.value ?? '';
+      if (/^(export|local|declare|typeset|readonly|read|getopts|mapfile|readarray)$/.test(name)) {
+        for (const a of c.args) {
+          const m = /^([A-Za-z_][A-Za-z0-9_]*)(=|$)/.exec(a.value ?? a.raw);
+          if (m) this.own.add(m[1]);
+        }
+      } else {
+        // The script of `sh -c '...'` is parsed as commands of its own: its assignments count.
+        const shell = /^(sh|bash|dash|ash|zsh|ksh|mksh|busybox|su)$/.test(base(name));
+        c.args.forEach((a, i) => {
+          const prev = i > 0 ? c.args[i - 1].value ?? '' : '';
+          if (!(shell && /^-[a-z]*c$/.test(prev))) words.push(a.range);
+        });
+        words.push(c.name.range);
+      }
+    }
+    const ar = this.run.argsRange;
+    if (!ar) return;
+    const text = this.model.text.slice(ar.start, ar.end);
+    const inWord = (at: number) => words.some((w) => w.start <= at && at < w.end);
+    const re = /(^|[\s;&|(`{'"])([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=|\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (m[3]) {
+        this.own.add(m[3]);
+        continue;
+      }
+      const at = ar.start + m.index + m[1].length;
+      if (!inWord(at)) this.own.add(m[2]);
+    }
+  }
+
+  command(cmd: ShellCommand, next: ShellCommand | undefined): void {
+    let name = base(cmd.name.value ?? '');
+    let args = cmd.args;
+    // `sudo -u x curl ...`, `env A=1 curl ...`
+    while (WRAPPERS.has(name)) {
+      let i = 0;
+      while (i < args.length) {
+        const v = args[i].value ?? '';
+        if (WRAPPER_VALUE_OPTIONS.has(v) && name !== 'env') i += 2;
+        else if (v.startsWith('-') || (name === 'env' && /^[A-Za-z_]\w*=/.test(v))) i++;
+        else break;
+      }
+      if (i >= args.length) return this.generic(cmd);
+      name = base(args[i].value ?? '');
+      args = args.slice(i + 1);
+    }
+    const writesTo = this.writtenFile(cmd, next);
+    const kept = writesTo !== null && !this.removes(writesTo, cmd.range.end);
+
+    for (const a of cmd.assignments) {
+      if (!a.value) continue;
+      this.assignment(a.name, a.value, `\`${a.name}=\``);
+    }
+    if (/^(export|declare|typeset|local|readonly)$/.test(name)) {
+      for (const a of args) {
+        const u = this.unq(a);
+        const eq = u.text.indexOf('=');
+        if (eq <= 0 || !/^[A-Za-z_]\w*$/.test(u.text.slice(0, eq))) continue;
+        const s = span(u, eq + 1, u.text.length);
+        const n = u.text.slice(0, eq);
+        const info = secretName(n);
+        if (s && info && !isDynamic(s) && literalIsSecret(info, s.text)) {
+          this.literal(s, `\`${name} ${n}=\` sets ${info.what}`, '');
+        }
+      }
+    }
+
+    const opt = (i: number) => (args[i] ? this.unq(args[i]).text : '');
+    const nextWord = (i: number): Span | null => (args[i + 1] ? span(this.unq(args[i + 1]), 0, this.unq(args[i + 1]).text.length) : null);
+    const attached = (i: number, prefix: string): Span | null => {
+      const u = this.unq(args[i]);
+      return u.text.startsWith(prefix) ? span(u, prefix.length, u.text.length) : null;
+    };
+    const valueOf = (i: number, longs: string[], shorts: string[], attachShort: boolean): Span | null => {
+      const o = opt(i);
+      if (longs.includes(o) || shorts.includes(o)) return nextWord(i);
+      for (const l of longs) if (o.startsWith(`${l}=`)) return attached(i, `${l}=`);
+      if (attachShort) for (const s of shorts) if (o.startsWith(s) && !o.startsWith('--') && o.length > s.length) return attached(i, s);
+      return null;
+    };
+
+    if (name === 'curl') {
+      for (let i = 0; i < args.length; i++) {
+        const up = valueOf(i, ['--user', '--proxy-user'], ['-u', '-U'], true);
+        if (up) this.userPassword(up, '`curl -u`');
+        const h = valueOf(i, ['--header', '--proxy-header'], ['-H'], true);
+        if (h) this.header(h, 'curl');
+        const bearer = valueOf(i, ['--oauth2-bearer'], [], false);
+        if (bearer) this.secret(bearer, '`curl --oauth2-bearer` passes a token', ', used as the token of `curl --oauth2-bearer`', '');
+      }
+    } else if (name === 'wget') {
+      for (let i = 0; i < args.length; i++) {
+        const p = valueOf(i, ['--password', '--http-password', '--http-passwd', '--ftp-password', '--ftp-passwd', '--proxy-password', '--proxy-passwd'], [], false);
+        if (p) this.secret(p, '`wget --password` passes a password', ', used as the password of `wget`', '');
+        const h = valueOf(i, ['--header'], [], false);
+        if (h) this.header(h, 'wget');
+      }
+    } else if (MYSQL.test(name)) {
+      for (let i = 0; i < args.length; i++) {
+        const o = opt(i);
+        // `-p` alone prompts (the next word is the database); only `-pSECRET` and `--password=SECRET`.
+        const p = o.startsWith('--password=') ? attached(i, '--password=') : /^-p./.test(o) ? attached(i, '-p') : null;
+        if (p) this.secret(p, `\`${name} -p\` passes a password`, `, used as the password of \`${name} -p\``, '');
+      }
+    } else if (MONGO.test(name) || name === 'redis-cli' || name === 'sqlcmd' || name === 'bcp' || name === 'sshpass') {
+      const [longs, shorts, attach] =
+        name === 'redis-cli' ? [['--pass'], ['-a'], false]
+        : name === 'sqlcmd' || name === 'bcp' ? [[], ['-P'], true]
+        : name === 'sshpass' ? [[], ['-p'], true]
+        : [['--password'], ['-p'], false];
+      for (let i = 0; i < args.length; i++) {
+        const p = valueOf(i, longs, shorts, attach);
+        if (p && !p.text.startsWith('-')) this.secret(p, `\`${name} ${shorts[0] ?? longs[0]}\` passes a password`, `, used as the password of \`${name}\``, '');
+      }
+    } else if (name === 'htpasswd') {
+      const batch = args.some((a) => /^-[a-zA-Z]*b[a-zA-Z]*$/.test(a.value ?? ''));
+      const positional = args.filter((a) => !(a.value ?? a.raw).startsWith('-'));
+      const last = positional[positional.length - 1];
+      if (batch && last && positional.length >= 2) {
+        const u = this.unq(last);
+        const s = span(u, 0, u.text.length);
+        if (s) this.secret(s, '`htpasswd -b` passes a password', ', used as the password of `htpasswd -b`', '');
+      }
+    } else if (LOGIN_TOOLS.has(name)) {
+      const firstWords = args.filter((a) => !(a.value ?? '').startsWith('-')).slice(0, 2).map((a) => a.value);
+      if (firstWords[0] === 'login' || (firstWords[0] === 'registry' && firstWords[1] === 'login')) {
+        for (let i = 0; i < args.length; i++) {
+          const p = valueOf(i, ['--password'], ['-p'], false);
+          if (p) this.secret(p, `\`${name} login -p\` passes a password`, `, used as the password of \`${name} login\``, '');
+        }
+      }
+    } else if (name === 'git' && args[0]?.value === 'config' && args.some((a) => a.value === '--global' || a.value === '--system')) {
+      // `git config --global url."https://$TOKEN@github.com/".insteadOf ...` stores the URL in ~/.gitconfig.
+      const file = args.some((a) => a.value === '--system') ? '/etc/gitconfig' : '~/.gitconfig';
+      const unset = args.some((a) => /^--(unset|unset-all|remove-section)$/.test(a.value ?? ''));
+      if (!unset) {
+        for (const a of args) {
+          const u = this.unq(a);
+          for (const info of urlUserinfos(u.text)) {
+            const user = span(u, info.user.start, info.user.end);
+            const pass = info.password && span(u, info.password.start, info.password.end);
+            const writes = `; \`git config\` also writes it to ${file} in this layer`;
+            if (user) for (const r of refsIn(u, user.from, user.to)) this.variable(u, r, `, used as the user of a URL that \`git config\` stores`, writes);
+            if (pass) this.secret(pass, `\`git config\` stores a URL with a password`, `, used as the password of a URL that \`git config\` stores`, writes);
+          }
+        }
+      }
+    } else if (NPM_TOOLS.has(name)) {
+      this.npmConfig(name, args, cmd.range.end);
+    } else if (name === 'echo' || name === 'printf') {
+      // `echo 'user:password' | chpasswd`, `echo password | passwd --stdin user`
+      const sink = cmd.inPipeline && next?.inPipeline ? base(next.name.value ?? '') : '';
+      const sinkArgs = next?.args.map((a) => a.value ?? a.raw) ?? [];
+      if (sink === 'chpasswd' && !sinkArgs.some((a) => a === '-e' || a === '--encrypted' || /^-[a-z]*e/.test(a))) {
+        for (const a of args) {
+          const u = this.unq(a);
+          const re = /([^\s:]+):([^\s:\\]+)/g;
+          for (let m = re.exec(u.text); m; m = re.exec(u.text)) {
+            const from = m.index + m[1].length + 1;
+            const s = span(u, from, from + m[2].length);
+            if (s) this.secret(s, '`chpasswd` sets a password', ', used as a password by `chpasswd`', '');
+          }
+        }
+      } else if (sink === 'passwd' && sinkArgs.includes('--stdin')) {
+        for (const a of args) {
+          const u = this.unq(a);
+          if (u.text.startsWith('-')) continue;
+          const s = span(u, 0, u.text.length);
+          if (s) this.secret(s, '`passwd --stdin` sets a password', ', used as a password by `passwd`', '');
+        }
+      }
+      for (const a of args) {
+        const u = this.unq(a);
+        NPM_AUTH_LINE.lastIndex = 0;
+        for (let m = NPM_AUTH_LINE.exec(u.text); m; m = NPM_AUTH_LINE.exec(u.text)) {
+          const from = m.index + m[0].length;
+          let to = from;
+          while (to < u.text.length && !/[\s"']/.test(u.text[to])) to++;
+          const s = span(u, from, to);
+          const file = writesTo ? ` to ${writesTo}` : '';
+          const writes = kept ? `; \`${name}\` also writes it to ${writesTo} in this layer` : '';
+          if (s) this.secret(s, `\`${name}\` writes an npm auth token${file}`, `, written${file} as an npm auth token`, writes);
+        }
+        if (writesTo && /netrc$/.test(writesTo)) {
+          const m = /\bpassword\s+/.exec(u.text);
+          if (m) {
+            const from = m.index + m[0].length;
+            let to = from;
+            while (to < u.text.length && !/\s/.test(u.text[to])) to++;
+            const s = span(u, from, to);
+            if (s) this.secret(s, `\`${name}\` writes a password to ${writesTo}`, `, written to ${writesTo}`, kept ? `; \`${name}\` also writes it to ${writesTo} in this layer` : '');
+          }
+        }
+        if (writesTo) {
+          // `echo "$TOKEN" > ~/.npmrc`: the whole credential goes into the file.
+          for (const r of refsIn(u)) this.variable(u, r, `, written to ${writesTo}`, kept ? `; \`${name}\` also writes it to ${writesTo} in this layer` : '');
+        }
+      }
+    }
+    this.generic(cmd);
+  }
+
+  /** URLs with user info and variables in every word of the command. */
+  private generic(cmd: ShellCommand): void {
+    for (const w of [cmd.name, ...cmd.args, ...cmd.assignments.flatMap((a) => (a.value ? [a.value] : [])), ...cmd.redirects.flatMap((r) => (r.target ? [r.target] : []))]) {
+      const u = this.unq(w);
+      for (const info of urlUserinfos(u.text)) {
+        const user = span(u, info.user.start, info.user.end);
+        if (user) for (const r of refsIn(u, user.from, user.to)) this.variable(u, r, ', used as the user of a URL', '');
+        const pass = info.password && span(u, info.password.start, info.password.end);
+        if (!pass) continue;
+        if (/^(anonymous|ftp)$/i.test(info.user.text) || /^(x-oauth-basic|x-oauth|oauth2|x)$/i.test(pass.text)) continue;
+        if (hasFormatDirective(pass.text)) continue;
+        this.secret(pass, 'A URL passes a password', ', used as the password of a URL', '');
+      }
+      for (const r of refsIn(u)) this.variable(u, r, '', '');
+    }
+  }
+
+  /** `NAME=value` before a command (`PGPASSWORD=x psql`). */
+  private assignment(name: string, value: ShellWord, label: string): void {
+    const info = secretName(name);
+    if (!info) return;
+    const u = this.unq(value);
+    const s = span(u, 0, u.text.length);
+    if (s && !isDynamic(s) && literalIsSecret(info, s.text)) this.literal(s, `${label} sets ${info.what}`, '');
+  }
+
+  /** `user:password`: the password part. */
+  private userPassword(s: Span, tool: string): void {
+    const colon = s.text.indexOf(':');
+    if (colon < 0) {
+      // `-u "$CREDS"`: the whole pair in one variable.
+      for (const r of refsIn(s.u, s.from, s.to)) this.variable(s.u, r, `, used as the credentials of ${tool}`, '');
+      return;
+    }
+    for (const r of refsIn(s.u, s.from, s.from + colon)) this.variable(s.u, r, `, used as the user of ${tool}`, '');
+    const p = span(s.u, s.from + colon + 1, s.to);
+    if (p) this.secret(p, `${tool} passes a password`, `, used as the password of ${tool}`, '');
+  }
+
+  private header(s: Span, tool: string): void {
+    const m = AUTH_HEADER.exec(s.text);
+    if (!m) return;
+    let from = s.from + m[0].length;
+    // `Authorization: Bearer <token>`: the credential follows the scheme.
+    const scheme = /^(basic|bearer|token|digest|negotiate|apikey|api-key)\s+/i.exec(s.u.text.slice(from, s.to));
+    if (scheme) from += scheme[0].length;
+    const v = span(s.u, from, s.to);
+    const header = m[1].toLowerCase() === 'authorization' ? 'an Authorization header' : `a ${m[1]} header`;
+    if (v) this.secret(v, `\`${tool}\` sends ${header} with a credential`, `, sent in ${header} by \`${tool}\``, '');
+  }
+
+  private npmConfig(tool: string, args: ShellWord[], end: number): void {
+    const words = args.map((a) => this.unq(a));
+    const positional = words.filter((u) => !u.text.startsWith('-'));
+    const [a0, a1] = positional.map((u) => u.text);
+    let rest: Unquoted[];
+    if ((a0 === 'config' && a1 === 'set') || (tool === 'yarn' && a0 === 'config' && a1 === 'set')) rest = positional.slice(2);
+    else if (a0 === 'set') rest = positional.slice(1);
+    else return;
+    const key = rest[0];
+    if (!key) return;
+    const eq = key.text.indexOf('=');
+    const keyText = eq < 0 ? key.text : key.text.slice(0, eq);
+    if (!NPM_AUTH_KEY.test(keyText) && !/_authToken$|_auth$|_password$/.test(keyText)) return;
+    const value = eq < 0 ? rest[1] && span(rest[1], 0, rest[1].text.length) : span(key, eq + 1, key.text.length);
+    const file = tool === 'yarn' ? '~/.yarnrc' : '~/.npmrc';
+    const writes = this.removes(file, end) ? '' : `; \`${tool} config set\` also writes it to ${file} in this layer`;
+    if (value) this.secret(value, `\`${tool} config set\` writes an npm auth token`, `, written by \`${tool} config set\` as an npm auth token`, writes);
+  }
+
+  /** A credential-position span: a literal is reported, variables in it are reported as credentials. */
+  private secret(s: Span, subject: string, use: string, writes: string): void {
+    const refs = refsIn(s.u, s.from, s.to);
+    for (const r of refs) this.variable(s.u, r, use, writes);
+    if (refs.length > 0 || isDynamic(s)) return;
+    const t = s.text.trim();
+    if (t.length === 0 || isPlaceholder(t) || /^-/.test(t)) return;
+    this.literal(s, subject, writes);
+  }
+
+  private literal(s: Span, subject: string, writes: string): void {
+    this.literals.push({ range: s.range, subject, secret: s.text, writes });
+  }
+
+  private variable(u: Unquoted, r: Ref, use: string, writes: string): void {
+    if (this.own.has(r.name)) return;
+    const found = secretVariable(this.model, this.run, r.name);
+    if (!found) return;
+    const range = { start: u.base + u.map[r.from], end: u.base + u.map[r.to - 1] + 1 };
+    // Shown as `$NAME` / `${NAME}` / `%NAME%`: a default (`${NAME:-...}`) may be a literal secret.
+    const text = u.text.slice(r.from, r.to);
+    const ref = text.startsWith('${') ? `\${${r.name}}` : text.startsWith('%') ? `%${r.name}%` : /^\$env:/i.test(text) ? text.slice(0, 5) + r.name : `$${r.name}`;
+    this.uses.push({ range, ref, name: r.name, use, writes, declared: found.declared, verdict: found.verdict });
+  }
+
+  /** The RUN deletes the file again (`rm .npmrc`), so the layer does not keep it. */
+  private removes(file: string, after: number): boolean {
+    const name = base(file);
+    const script = this.model.shellOf(this.run);
+    return !!script?.commands.some((c) =>
+      c.range.start > after && (c.name.value === 'rm' || c.name.value === 'shred') && c.args.some((a) => base(a.value ?? a.raw) === name),
+    );
+  }
+
+  /** Where `echo`/`printf` output goes when it is a credentials file: `> ~/.npmrc`, `| tee .npmrc`. */
+  private writtenFile(cmd: ShellCommand, next: ShellCommand | undefined): string | null {
+    for (const r of cmd.redirects) {
+      if ((r.op === '>' || r.op === '>>' || r.op === '>|') && r.target) {
+        const t = r.target.value ?? r.target.raw;
+        if (CREDENTIAL_FILE.test(t)) return shownPath(t);
+      }
+    }
+    if (cmd.inPipeline && next?.inPipeline && next.name.value === 'tee') {
+      const t = next.args.map((a) => a.value ?? a.raw).find((v) => CREDENTIAL_FILE.test(v));
+      if (t) return shownPath(t);
+    }
+    return null;
+  }
+
+  /** Heredoc bodies that are data for a command (`cat <<EOF > ~/.npmrc`), not the script. */
+  heredocs(commands: ShellCommand[]): void {
+    const text = this.model.text;
+    for (const h of this.run.heredocs) {
+      const body = h.contentRange;
+      if (!body) continue;
+      if (commands.some((c) => c.range.start >= body.start && c.range.start < body.end)) continue;
+      const opener = text.slice(h.range.start, h.range.end);
+      const expands = !/['"\\]/.test(opener);
+      // Quotes are data here, not quoting: characters map 1:1.
+      const u: Unquoted = {
+        text: h.content, map: Array.from(h.content, (_, i) => i), literal: Array.from(h.content, () => !expands),
+        base: body.start, percent: false,
+      };
+      NPM_AUTH_LINE.lastIndex = 0;
+      for (let m = NPM_AUTH_LINE.exec(u.text); m; m = NPM_AUTH_LINE.exec(u.text)) {
+        const from = m.index + m[0].length;
+        let to = from;
+        while (to < u.text.length && !/[\s"']/.test(u.text[to])) to++;
+        const s = span(u, from, to);
+        if (s) this.secret(s, 'The heredoc writes an npm auth token', ', written by the heredoc as an npm auth token', '');
+      }
+      for (const r of refsIn(u)) this.variable(u, r, '', '');
+    }
+  }
+
+  /** Token formats anywhere in the RUN text (words, comments, heredocs): the whole text is kept in the history. */
+  knownFormats(): void {
+    const ar = this.run.argsRange;
+    if (!ar) return;
+    const text = this.model.text.slice(ar.start, ar.end);
+    for (const m of knownSecrets(text)) {
+      this.literals.push({ range: { start: ar.start + m.start, end: ar.start + m.end }, subject: `This RUN holds ${m.what}`, secret: text.slice(m.start, m.end), writes: '' });
+    }
+  }
+
+  report(report: (input: ReportInput) => void): void {
+    // Literals: one finding per place, the most specific.
+    const lits = this.literals.filter((l, i) =>
+      !this.literals.some((o, j) => j !== i && overlaps(o.range, l.range) && (width(o.range) < width(l.range) || (width(o.range) === width(l.range) && j < i))),
+    );
+    for (const l of lits) {
+      report({
+        messageId: 'literalCredential',
+        data: { subject: l.subject, shown: shownSecret(l.secret), where: this.where('command'), writes: l.writes },
+        range: l.range,
+      });
+    }
+    // Variables: one finding per variable and RUN, where it is used as a credential if anywhere.
+    const byName = new Map<string, VarUse>();
+    for (const v of this.uses) {
+      const seen = byName.get(v.name);
+      if (!seen || (!seen.use && v.use) || (!seen.writes && v.writes && !seen.use)) byName.set(v.name, v);
+    }
+    for (const v of [...byName.values()].sort((a, b) => a.range.start - b.range.start)) {
+      const keyword = v.declared.kind === 'arg' ? 'ARG' : 'ENV';
+      const where = this.where(v.declared.kind);
+      const related: RelatedLocation[] = [
+        { message: `${keyword} ${v.name} is declared here.`, range: v.declared.property.valueRange ?? v.declared.property.nameRange },
+      ];
+      report({
+        messageId: 'secretVariable',
+        data: {
+          ref: v.ref, keyword, name: v.name, line: lineAt(this.model, v.declared.instruction.range.start),
+          what: whatOf(this.model, v.verdict), use: v.use, where, writes: v.writes, id: secretId(v.name),
+        },
+        range: v.range,
+        severity: 'warn',
+        related,
+      });
+    }
+  }
+}
+
+/** The stage runs Windows commands: backtick escapes, a cmd/PowerShell SHELL, or a Windows base image. */
+function isWindows(model: SemanticModel, stage: Stage | null): boolean {
+  if (model.ast.escapeChar === '`') return true;
+  for (let s = stage; s; s = s.parent) {
+    if (/windows|nanoserver|servercore/i.test(s.base.expanded)) return true;
+    if (s.instructions.some((i) => i.kind === 'SHELL' && /cmd|powershell|pwsh/i.test(i.args.map((a) => a.value).join(' ')))) return true;
+  }
+  return false;
+}
+
+function whatOf(model: SemanticModel, v: Verdict): string {
+  if (v.type !== 'copy') return v.what;
+  const of = judgeProperty(model, v.of.instruction, v.of.property);
+  return of && of.type !== 'copy' ? of.what : 'a credential';
+}
+
+/** A file path as it may appear in a message: plain paths only (no variables, nothing long). */
+function shownPath(path: string): string {
+  return /^[~\w./-]{1,60}$/.test(path) ? path : base(path).replace(/[^\w.-]/g, '') || 'a credentials file';
+}
+
+function base(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? path : path.slice(i + 1);
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  return a.start < b.end && b.start < a.end;
+}
+
+function width(r: Range): number {
+  return r.end - r.start;
+}
