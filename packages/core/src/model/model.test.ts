@@ -117,6 +117,13 @@ describe('ARG and ENV scopes', () => {
     expect(scope.lookup('VERSION')).toBeUndefined();
   });
 
+  it('a global ARG sees only global ARGs declared before it', () => {
+    const g = model('ARG A=1\nARG B=${A}\nARG A=2\nFROM x\n');
+    expect(g.scopeAt(g.ast.instructions[1]).lookup('A')).toBe('1');
+    expect(g.scopeAt(g.ast.instructions[0]).binding('A')).toBeUndefined();
+    expect(g.globalArgs.map((b) => [b.name, b.value])).toEqual([['A', '1'], ['B', '1'], ['A', '2']]);
+  });
+
   it('proxy ARGs are predefined', () => {
     expect(m.scopeAt(at(3)).isDeclared('HTTP_PROXY')).toBe(true);
   });

@@ -253,7 +253,11 @@ export function buildModel(ast: DockerfileAst, lines: LineIndex): SemanticModel 
 
   function makeScope(stage: Stage | null, index: number): Scope {
     const binding = (name: string): VarBinding | undefined => {
-      if (!stage) return last(globalVars, name);
+      if (!stage) {
+        // Before the first FROM: only global ARGs declared earlier are visible.
+        const list = globalVars.get(name);
+        return list ? list[lastBefore(list, index)] : undefined;
+      }
       let arg: VarBinding | undefined;
       for (let s: Stage | null = stage, first = true; s; s = s.parent, first = false) {
         const bindings = stageVars.get(s)!.get(name);
