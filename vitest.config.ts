@@ -10,6 +10,7 @@ export default defineConfig({
       '@stowage/core': here('./packages/core/src/index.ts'),
       '@stowage/rules': here('./rules/index.ts'),
       '@stowage/reporters': here('./packages/reporters/src/index.ts'),
+      '@stowage/builds': here('./packages/builds/src/index.ts'),
     },
   },
   test: {

@@ -1,0 +1,3 @@
+target "app" {
+  tags = ["${REGISTRY}/shop/app:override"]
+}
