@@ -26,3 +26,16 @@ export {
 export { parseCacheSpec, splitCsv } from './cache.js';
 export { normalizeRef, repositoryOf, hasTag } from './refs.js';
 export { envVar, expandShellWord, expandCompose, expandGithub, type Env, type EnvVar, type Expanded } from './expand.js';
+export {
+  defineBuildRule,
+  isBuildRule,
+  lintInvocationFile,
+  type AnyBuildRule,
+  type BuildLintOptions,
+  type BuildLintResult,
+  type BuildRuleContext,
+  type BuildRuleDefinition,
+  type BuildVisitors,
+  type DockerfileInfo,
+  type EnabledBuildRule,
+} from './lint.js';

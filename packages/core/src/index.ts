@@ -8,7 +8,7 @@ export * from './model/model.js';
 export * from './shell/shell.js';
 export * from './engine/types.js';
 export { defineRule, formatMessage } from './engine/define.js';
-export { lint, needsShell, byPosition, type EnabledRule, type LintOptions, type LintResult } from './engine/lint.js';
+export { lint, needsShell, byPosition, toDiagnostic, internalError, type EnabledRule, type LintOptions, type LintResult } from './engine/lint.js';
 export { aliasMap, applySuppressions } from './engine/suppress.js';
 export * from './engine/fix.js';
 export * from './engine/similar.js';

@@ -2,8 +2,8 @@ import type { Diagnostic, Fix, LineIndex, LintResult, Range } from '@stowage/cor
 import type { EditJson, FileReport, LintMessage, Location } from './types.js';
 
 /** Converts core diagnostics (offsets) to the ESLint-like report (lines and columns). */
-export function toLintMessages(result: LintResult): FileReport {
-  const lines = result.model.lines;
+export function toLintMessages(result: Pick<LintResult, 'filePath' | 'text' | 'lines' | 'diagnostics'>): FileReport {
+  const lines = result.lines;
   const messages = result.diagnostics.map((d) => toMessage(d, lines, result.text));
   return withCounts(result.filePath, messages);
 }
@@ -60,7 +60,9 @@ function toMessage(d: Diagnostic, lines: LineIndex, text: string): LintMessage {
     }
     if (suggestions.length) m.suggestions = suggestions;
   }
-  if (d.related?.length) m.related = d.related.map((r) => ({ message: r.message, ...location(r.range, lines) }));
+  if (d.related?.length) {
+    m.related = d.related.map((r) => ({ message: r.message, ...(r.file ? { filePath: r.file.path } : {}), ...location(r.range, r.file?.lines ?? lines) }));
+  }
   return m;
 }
 

@@ -53,4 +53,6 @@ export interface MessageSuggestion {
 
 export interface RelatedMessage extends Location {
   message: string;
+  /** Set when the location is in another file than the report's. */
+  filePath?: string;
 }

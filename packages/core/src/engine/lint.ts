@@ -1,6 +1,7 @@
 import { parse, type ParseOptions } from '../syntax/parse.js';
 import type { Instruction } from '../syntax/ast.js';
 import { buildModel, type SemanticModel, type Stage } from '../model/model.js';
+import type { LineIndex } from '../text.js';
 import { formatMessage } from './define.js';
 import { aliasMap, applySuppressions } from './suppress.js';
 import type { AnyRule, BuildContext, BuildsInfo, Diagnostic, Fix, FixInput, InstructionVisitor, ReportInput, Severity, Visitors } from './types.js';
@@ -27,6 +28,7 @@ export interface LintResult {
   filePath: string;
   /** The linted text (a leading BOM removed). */
   text: string;
+  lines: LineIndex;
   diagnostics: Diagnostic[];
   suppressed: Diagnostic[];
   model: SemanticModel;
@@ -59,7 +61,7 @@ export function lint(source: string, options: LintOptions): LintResult {
   const known = options.knownRules ?? options.rules.map((r) => r.rule);
   const sup = applySuppressions(ast, diagnostics, aliasesFor(known), options.reportUnusedDisableDirectives ?? 'off');
   const out = [...sup.kept, ...sup.problems].sort(byPosition);
-  return { filePath, text: ast.text, diagnostics: out, suppressed: sup.suppressed, model };
+  return { filePath, text: ast.text, lines, diagnostics: out, suppressed: sup.suppressed, model };
 }
 
 const aliasCache = new WeakMap<readonly AnyRule[], Map<string, string[]>>();
@@ -145,7 +147,11 @@ function runRules(model: SemanticModel, filePath: string, options: LintOptions, 
   for (const state of running) if (state.visitors.fileExit) call(state, () => state.visitors.fileExit!(), { start: 0, end: 0 });
 }
 
-function toDiagnostic(rule: AnyRule, severity: Exclude<Severity, 'off'>, input: ReportInput): Diagnostic {
+/**
+ * Turns a rule's report into a diagnostic: formats the message, checks the fix against the rule's
+ * declared fix kind, lowers the severity when asked. Throws when the rule broke its contract.
+ */
+export function toDiagnostic(rule: AnyRule, severity: Exclude<Severity, 'off'>, input: ReportInput): Diagnostic {
   const template = rule.messages[input.messageId];
   if (template === undefined) throw new RuleFailure(`reported unknown messageId '${input.messageId}'`);
   const d: Diagnostic = {
@@ -176,7 +182,8 @@ function toFix(rule: AnyRule, input: FixInput, what: 'fix' | 'suggestion'): Fix 
   return { title: formatMessage(template, input.data), applicability, edits: input.edits };
 }
 
-function internalError(rule: AnyRule, error: unknown, range: { start: number; end: number }): Diagnostic {
+/** The diagnostic for a rule that threw. */
+export function internalError(rule: AnyRule, error: unknown, range: { start: number; end: number }): Diagnostic {
   const reason = error instanceof Error ? error.message : String(error);
   return {
     ruleId: rule.meta.id,

@@ -1,6 +1,6 @@
 import type { Instruction, InstructionKind } from '../syntax/ast.js';
 import type { SemanticModel, Stage } from '../model/model.js';
-import type { Range } from '../text.js';
+import type { LineIndex, Range } from '../text.js';
 
 /** `info` findings are shown but never fail a run (a hint: e.g. a leaf stage nothing is known to build). */
 export type Severity = 'off' | 'info' | 'warn' | 'error';
@@ -28,6 +28,11 @@ export interface RuleMeta {
   sources: RuleSource[];
   /** Options the `all` preset sets (e.g. to report beyond the recommended scope). */
   presetOptions?: { all?: Record<string, unknown> };
+  /**
+   * What the rule lints: Dockerfiles (the default), or the files that build them (compose files,
+   * scripts, CI workflows, bake files; see @stowage/builds).
+   */
+  appliesTo?: 'dockerfile' | 'builds';
   /** The rule applies to instructions inside ONBUILD triggers too. */
   onbuild: boolean;
   /**
@@ -52,6 +57,8 @@ export interface Fix {
 export interface RelatedLocation {
   message: string;
   range: Range;
+  /** Another file (e.g. the Dockerfile a compose service builds); absent: the linted file. */
+  file?: { path: string; lines: LineIndex };
 }
 
 export interface Diagnostic {
