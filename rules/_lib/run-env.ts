@@ -1,0 +1,71 @@
+import type { Instruction, SemanticModel, Stage } from '@stowage/core';
+import { IMAGE_ENV, systemManagerOfImage, type EnvLookup, type Manager } from './package-managers.js';
+
+/** The first stage of `stage`'s FROM chain: the one built on an image. */
+export function rootStage(stage: Stage): Stage {
+  let s = stage;
+  const seen = new Set<Stage>();
+  while (s.parent && !seen.has(s)) {
+    seen.add(s);
+    s = s.parent;
+  }
+  return s;
+}
+
+/** The last path component of the image a stage is built on (`python`, `golang`), lower-cased. */
+export function imageName(stage: Stage): string {
+  const repo = rootStage(stage).base.repository.toLowerCase();
+  return repo.slice(repo.lastIndexOf('/') + 1);
+}
+
+/** The system package manager of the stage's base image, when the image is well known. */
+export function stageSystemManager(stage: Stage): Manager | null {
+  const base = rootStage(stage).base;
+  if (base.scratch || base.unresolved.length > 0) return null;
+  return systemManagerOfImage(base.repository, base.tag ?? '');
+}
+
+/**
+ * The user a RUN runs as: the last USER before it in its stage chain, or null for root (no USER,
+ * `root`, `0`, `root:root`, `0:0`). An unresolved variable gives `$NAME`.
+ */
+export function userAt(model: SemanticModel, run: Instruction): string | null {
+  const outer = run.onbuild ?? run;
+  const stage = model.stageOf(outer);
+  if (!stage) return null;
+  for (let s: Stage | null = stage, first = true; s; s = s.parent, first = false) {
+    for (let i = s.instructions.length - 1; i >= 0; i--) {
+      const instr = s.instructions[i];
+      if (first && instr.index >= outer.index) continue;
+      // A trigger runs after the earlier triggers, so an ONBUILD USER before it counts too.
+      const user = instr.kind === 'USER' ? instr : run.onbuild && first && instr.trigger?.kind === 'USER' ? instr.trigger : null;
+      if (!user) continue;
+      const raw = user.args[0]?.raw ?? '';
+      const value = model.scopeAt(instr).expand(raw).value;
+      const name = value.split(':')[0];
+      return name === 'root' || name === '0' ? null : name || null;
+    }
+  }
+  return null;
+}
+
+/**
+ * The environment a RUN's commands see, as far as the Dockerfile tells: its stage's ENV and ARG
+ * values (a variable declared without a known value reads as `$NAME`, which tools treat as
+ * unknown), then the base image's known variables (`IMAGE_ENV`), and HOME: `/root` for root, else
+ * unknown (`$HOME`) unless ENV sets it.
+ */
+export function runEnv(model: SemanticModel, run: Instruction): EnvLookup {
+  const outer = run.onbuild ?? run;
+  const stage = model.stageOf(outer);
+  const scope = model.scopeAt(outer);
+  const image = stage ? IMAGE_ENV[imageName(stage)] ?? {} : {};
+  const user = userAt(model, run);
+  return (name) => {
+    const b = scope.binding(name);
+    if (b) return b.value ?? `$${name}`;
+    if (name in image) return image[name];
+    if (name === 'HOME') return user === null ? '/root' : '$HOME';
+    return undefined;
+  };
+}
