@@ -24,6 +24,9 @@ const INERT = new Set([
   'base64', 'dirmngr', 'install', 'sh', 'bash', 'dash', 'ash',
 ]);
 
+/** Every index update command (`apt-get update`, `apk update`, `dnf makecache`, `zypper ref[resh]`) has one of these words. */
+const UPDATE_WORD = /\b(update|makecache|refresh|ref)\b/;
+
 /** Commands that change the shell state a merged RUN would carry into the next RUN's commands. */
 const STATEFUL = new Set(['cd', 'set', 'export', 'source', '.', 'umask', 'alias', 'shopt', 'ulimit', 'pushd', 'popd', 'unset', 'trap', 'exec']);
 
@@ -63,6 +66,8 @@ export default defineRule({
 
     /** The update commands of a RUN that installs nothing, or null when it does something else. */
     function updatesAlone(run: Instruction): Update[] | null {
+      // Most RUNs update nothing: skip the shell parse unless an update word is there at all.
+      if (!UPDATE_WORD.test(text.slice(run.range.start, run.range.end))) return null;
       const script = model.shellOf(run);
       if (!script || script.errors.length > 0 || script.commands.length === 0) return null;
       const updates: Update[] = [];
