@@ -1,2 +1,2 @@
-export { allRules } from './list.js';
-export { rulesById, resolveRuleName, ruleDocs } from './registry.js';
+export { everyRule } from './list.js';
+export { allRules, buildRules, rulesById, dockerfileRulesById, buildRulesById, resolveRuleName, ruleDocs } from './registry.js';

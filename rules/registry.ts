@@ -2,16 +2,32 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnyRule } from '@stowage/core';
-import { allRules } from './list.js';
+import type { AnyBuildRule } from '@stowage/builds';
+import { everyRule } from './list.js';
 
-export const rulesById: ReadonlyMap<string, AnyRule> = new Map(allRules.map((r) => [r.meta.id, r]));
+const isBuild = (r: AnyRule | AnyBuildRule): r is AnyBuildRule => r.meta.appliesTo === 'builds';
+
+/** The Dockerfile rules (everything but `meta.appliesTo: 'builds'`), sorted by id. */
+export const allRules: readonly AnyRule[] = everyRule.filter((r): r is AnyRule => !isBuild(r));
+
+/** The rules over build invocations (compose files, scripts, CI workflows, bake files), sorted by id. */
+export const buildRules: readonly AnyBuildRule[] = everyRule.filter(isBuild);
+
+/** Every rule by id: Dockerfile rules and build rules. */
+export const rulesById: ReadonlyMap<string, AnyRule | AnyBuildRule> = new Map(everyRule.map((r) => [r.meta.id, r]));
+
+/** The Dockerfile rules by id (what `lint()` may run). */
+export const dockerfileRulesById: ReadonlyMap<string, AnyRule> = new Map(allRules.map((r) => [r.meta.id, r]));
+
+/** The build rules by id (what `lintInvocationFile()` may run). */
+export const buildRulesById: ReadonlyMap<string, AnyBuildRule> = new Map(buildRules.map((r) => [r.meta.id, r]));
 
 /** Rules a name stands for: a rule id, or a hadolint/BuildKit code listed in `sources` (case-insensitive). */
-export function resolveRuleName(name: string): AnyRule[] {
+export function resolveRuleName(name: string): (AnyRule | AnyBuildRule)[] {
   const direct = rulesById.get(name);
   if (direct) return [direct];
   const lower = name.toLowerCase();
-  return allRules.filter((r) => r.meta.sources.some((s) => s.code.toLowerCase() === lower));
+  return everyRule.filter((r) => r.meta.sources.some((s) => s.code.toLowerCase() === lower));
 }
 
 /** The rule's README (its documentation), read from the rule's folder. */

@@ -16,16 +16,25 @@ function identifier(id) {
   return id.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
 }
 
-/** rules/list.ts: a static import of every rule, sorted by id. */
+/**
+ * rules/list.ts: a static import of every rule, sorted by id, as one `everyRule` list. Dockerfile
+ * rules and build rules (`meta.appliesTo: 'builds'`) are told apart at run time by rules/registry.ts
+ * (`allRules`, `buildRules`), so the list needs no built metadata and can be written before the build.
+ */
 export function renderList(ids) {
   const sorted = [...ids].sort();
-  const lines = [`// ${GENERATED} from the rule folders; do not edit.`, "import type { AnyRule } from '@stowage/core';"];
+  const lines = [
+    `// ${GENERATED} from the rule folders; do not edit.`,
+    "import type { AnyRule } from '@stowage/core';",
+    "import type { AnyBuildRule } from '@stowage/builds';",
+  ];
   for (const id of sorted) lines.push(`import ${identifier(id)} from './${id}/rule.js';`);
   lines.push('');
+  lines.push('/** Every rule: Dockerfile rules and build rules. */');
   if (sorted.length === 0) {
-    lines.push('export const allRules: readonly AnyRule[] = [];');
+    lines.push('export const everyRule: readonly (AnyRule | AnyBuildRule)[] = [];');
   } else {
-    lines.push('export const allRules: readonly AnyRule[] = [');
+    lines.push('export const everyRule: readonly (AnyRule | AnyBuildRule)[] = [');
     for (const id of sorted) lines.push(`  ${identifier(id)},`);
     lines.push('];');
   }
@@ -62,7 +71,9 @@ export function renderRuleDoc(meta, readme) {
     ['Category', meta.category],
     ['Default severity', meta.severity],
     ['Fix', meta.fix],
-    ['Runs inside ONBUILD', meta.onbuild ? 'yes' : 'no'],
+    meta.appliesTo === 'builds'
+      ? ['Lints', 'the files that build images: compose files, shell scripts, Makefiles, GitHub Actions workflows, GitLab CI, bake files']
+      : ['Runs inside ONBUILD', meta.onbuild ? 'yes' : 'no'],
   ];
   if (meta.sources.length > 0) rows.push(['Equivalent checks', sourceLinks(meta)]);
   return [
@@ -114,19 +125,82 @@ export function readmeProblems(id, readme) {
 }
 
 /**
- * The ```dockerfile valid / ```dockerfile invalid fences, with an optional `options='{…}'` (JSON).
- * Each: { kind, code, options, line } (line: 1-based line of the opening fence).
+ * The executable examples of a README.
+ *
+ * Dockerfile rules: ```` ```dockerfile valid ```` / ```` ```dockerfile invalid ```` fences, with an
+ * optional `options='{…}'` (JSON). Each gives { kind, code, options, line } (line: 1-based line of
+ * the opening fence).
+ *
+ * Build rules (`meta.appliesTo: 'builds'`) need several files: an example is a group of fences.
+ * The first is tagged `valid` or `invalid` and names its file with `file=<relative path>`; the
+ * fences right after it (only blank lines between) that carry `file=` but no `valid`/`invalid` tag
+ * belong to the same example. The language tag is free (it is for highlighting):
+ *
+ *     ```yaml invalid file=compose.yaml
+ *     services:
+ *       app:
+ *         build: { context: ., target: prod }
+ *     ```
+ *
+ *     ```dockerfile file=Dockerfile
+ *     FROM alpine AS production
+ *     ```
+ *
+ * `options='{…}'` may follow on the first fence. Such an example gives
+ * { kind, code, options, line, files }, with `files` mapping each path to its text and `code` the
+ * first file's text. The files are written into an empty folder and linted as a repository.
  */
 export function readmeExamples(readme) {
   const examples = [];
   const lines = readme.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^```dockerfile\s+(valid|invalid)(?:\s+options='([^']*)')?\s*$/.exec(lines[i]);
-    if (!m) continue;
-    const start = i;
+  const OPEN = /^```([\w-]+)((?:\s+(?:valid|invalid|file=\S+|options='[^']*'))*)\s*$/;
+  const attrs = (text) => {
+    const kind = /\s(valid|invalid)(?=\s|$)/.exec(text)?.[1] ?? null;
+    const file = /\sfile=(\S+)/.exec(text)?.[1] ?? null;
+    const options = /\soptions='([^']*)'/.exec(text)?.[1];
+    return { kind, file, options: options === undefined ? undefined : JSON.parse(options) };
+  };
+  /** The fence body starting after line `i`; returns [text, index of the closing fence]. */
+  const body = (i) => {
     const code = [];
-    for (i++; i < lines.length && lines[i] !== '```'; i++) code.push(lines[i]);
-    examples.push({ kind: m[1], code: code.join('\n') + '\n', options: m[2] ? JSON.parse(m[2]) : undefined, line: start + 1 });
+    let j = i + 1;
+    for (; j < lines.length && lines[j] !== '```'; j++) code.push(lines[j]);
+    return [code.join('\n') + '\n', j];
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const m = OPEN.exec(lines[i]);
+    if (!m) continue;
+    const a = attrs(m[2]);
+    const start = i;
+    if (a.kind === null) {
+      // a fence that is no example (or a stray file= part): skip its body
+      i = body(i)[1];
+      continue;
+    }
+    if (a.file === null) {
+      const [code, end] = body(i);
+      i = end;
+      if (m[1] === 'dockerfile') examples.push({ kind: a.kind, code, options: a.options, line: start + 1 });
+      continue;
+    }
+    const files = {};
+    let [code, end] = body(i);
+    files[a.file] = code;
+    const first = code;
+    i = end;
+    // Further files of the same example: fences with file= and no kind, after blank lines only.
+    for (;;) {
+      let j = i + 1;
+      while (j < lines.length && lines[j].trim() === '') j++;
+      const n = j < lines.length ? OPEN.exec(lines[j]) : null;
+      if (!n) break;
+      const b = attrs(n[2]);
+      if (b.kind !== null || b.file === null) break;
+      [code, end] = body(j);
+      files[b.file] = code;
+      i = end;
+    }
+    examples.push({ kind: a.kind, code: first, options: a.options, line: start + 1, files });
   }
   return examples;
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configJsonSchema, initShell, lint, ruleInfo, type AnyRule } from '@stowage/core';
+import { lintRepositoryFiles, type AnyBuildRule } from '@stowage/builds';
 import { beforeAll, describe, expect, it } from 'vitest';
 // Plain JS shared with scripts/gen.mjs, so the test checks exactly what the generator writes.
 import * as docs from '../../scripts/lib/rule-docs.mjs';
@@ -78,12 +79,20 @@ describe('README examples', () => {
         expect(examples.filter((e) => e.kind === 'invalid').length).toBeGreaterThan(0);
         expect(examples.filter((e) => e.kind === 'valid').length).toBeGreaterThan(0);
       });
+      const isBuildRule = rule.meta.appliesTo === 'builds';
       for (const ex of examples) {
-        it(`${ex.kind} example at README.md:${ex.line}`, () => {
+        it(`${ex.kind} example at README.md:${ex.line}`, async () => {
           const options = { ...(rule.options?.defaults ?? {}), ...(ex.options ?? {}) };
-          const found = lint(ex.code, { rules: [{ rule, severity: 'error', options }] }).diagnostics.map(
-            (d) => `${d.ruleId ?? 'syntax'}: ${d.message}`,
-          );
+          let found: string[];
+          if (isBuildRule) {
+            expect(ex.files, 'a build rule\'s example names its files (```yaml invalid file=compose.yaml, then ```dockerfile file=Dockerfile)').toBeDefined();
+            const result = await lintRepositoryFiles(ex.files!, [{ rule: rule as unknown as AnyBuildRule, severity: 'error', options }]);
+            expect(result.problems.map((p) => p.message), 'the example files must load without problems').toEqual([]);
+            found = result.findings.map((f) => `${f.diagnostic.internal ? 'internal' : f.diagnostic.ruleId}: ${f.file}: ${f.diagnostic.message}`);
+          } else {
+            expect(ex.files, 'file= examples are for build rules; a Dockerfile rule uses ```dockerfile valid|invalid').toBeUndefined();
+            found = lint(ex.code, { rules: [{ rule, severity: 'error', options }] }).diagnostics.map((d) => `${d.ruleId ?? 'syntax'}: ${d.message}`);
+          }
           if (ex.kind === 'valid') {
             expect(found, 'a valid example must give no findings').toEqual([]);
           } else {

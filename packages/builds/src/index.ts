@@ -39,3 +39,16 @@ export {
   type DockerfileInfo,
   type EnabledBuildRule,
 } from './lint.js';
+export { dockerfileReader, type DockerfileReaderOptions } from './dockerfiles.js';
+export {
+  BuildRuleTester,
+  lintRepositoryFiles,
+  readRepositoryFiles,
+  type BuildExpectedError,
+  type BuildExpectedRelated,
+  type BuildInvalidCase,
+  type BuildTestHooks,
+  type BuildValidCase,
+  type RepositoryFinding,
+  type RepositoryLintResult,
+} from './testing.js';

@@ -93,6 +93,8 @@ export function lintInvocationFile(file: InvocationFile, options: BuildLintOptio
   const runs = options.repository.runs.filter((r) => r.file.path === file.path).sort((a, b) => a.range.start - b.range.start);
   for (const enabled of options.rules) {
     const rule = enabled.rule;
+    // A Dockerfile rule given here by mistake (a registry mixing both kinds) has nothing to visit.
+    if (!isBuildRule(rule)) continue;
     let at: Range = { start: 0, end: 0 };
     try {
       const visitors = rule.create({

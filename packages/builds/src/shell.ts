@@ -987,7 +987,9 @@ export function parseOverride(s: Setting, file: InvocationFile): BakeOverride | 
   if (dot < 0) return null;
   const rawEq = s.raw.indexOf('=');
   const q = /^["']/.test(s.raw) ? 1 : 0;
-  const valueRange = rawEq >= 0 ? { start: Math.min(s.range.start + rawEq + 1, s.range.end), end: s.range.end } : s.range;
+  // A quoted word (`'*.cache-to=type=gha'`): the value ends before the closing quote.
+  const end = q === 1 && s.raw.length > 1 && s.raw.endsWith(s.raw[0]) ? s.range.end - 1 : s.range.end;
+  const valueRange = rawEq >= 0 ? { start: Math.min(s.range.start + rawEq + 1, end), end } : s.range;
   return {
     pattern: lhs.slice(0, dot),
     key: lhs.slice(dot + 1),

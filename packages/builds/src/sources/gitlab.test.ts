@@ -39,7 +39,7 @@ describe('parseGitlabCi: fixture', () => {
       '*',
       'cache-from',
       'type=registry,ref=registry.example.com/shop/bake:cache',
-      "type=registry,ref=registry.example.com/shop/bake:cache'",
+      'type=registry,ref=registry.example.com/shop/bake:cache',
     ]);
   });
 });

@@ -216,7 +216,7 @@ describe('parseShellScript: commands and variables', () => {
     expect(at(text, r.runs[1].legacy[0].range)).toBe('docker-compose');
     const bake = r.runs[3];
     expect(bake.overrides.map((o) => [o.pattern, o.key, o.value.value, at(text, o.value.range), at(text, o.value.keyRange)])).toEqual([
-      ['*', 'cache-to', 'type=gha,mode=max', "type=gha,mode=max'", '*.cache-to'],
+      ['*', 'cache-to', 'type=gha,mode=max', 'type=gha,mode=max', '*.cache-to'],
       ['app', 'target', 'prod', 'prod', 'app.target'],
     ]);
   });

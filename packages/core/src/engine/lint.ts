@@ -87,6 +87,8 @@ interface Running {
 function runRules(model: SemanticModel, filePath: string, options: LintOptions, out: Diagnostic[]): void {
   const running: Running[] = [];
   for (const enabled of options.rules) {
+    // A rule over build invocations (compose files, scripts, workflows) has no Dockerfile visitors.
+    if (enabled.rule.meta.appliesTo === 'builds') continue;
     const state: Running = { enabled, visitors: {}, failed: false };
     const rule = enabled.rule;
     const context = {
