@@ -85,6 +85,7 @@ describe('linting and exit codes', () => {
         messages: [
           {
             ruleId: 'copy-from-index',
+            messageId: 'useName',
             severity: 1,
             message: USE_NAME,
             line: 4,

@@ -5,7 +5,7 @@ export type Severity = 'off' | 'info' | 'warn' | 'error';
 export type FixMode = 'off' | 'safe' | 'unsafe';
 
 export interface CliOptions {
-  command: 'lint' | 'rules' | 'explain' | 'help' | 'version' | 'print-config';
+  command: 'lint' | 'rules' | 'explain' | 'targets' | 'help' | 'version' | 'print-config';
   paths: string[];
   format: 'stylish' | 'json';
   fix: FixMode;
@@ -22,17 +22,29 @@ export interface CliOptions {
   reportUnusedDisableDirectives: boolean;
   /** From --color / --no-color; undefined leaves it to the environment. */
   color?: boolean;
+  /** Read build invocation files under directories (false with --no-builds). */
+  builds: boolean;
 }
 
 export const HELP = `Usage: stowage [options] [paths...]
        stowage rules
        stowage explain <rule-id | hadolint code | BuildKit check>
+       stowage targets [directories...]
 
 Lints Dockerfiles. Paths may be files, directories (searched recursively for
 Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile, ...; node_modules, .git
 and .gitignore'd files are skipped) or globs; no paths lints the current
 directory. A file named explicitly is always linted; a glob's matches are linted
 whatever their name. '-' reads from stdin.
+
+In directories, the files that build images are read and linted too: compose
+files, *.sh, Makefiles, .github/workflows, .gitlab-ci.yml, docker-bake.*. They
+tell which stages are built (--target) and how they are cached. Files named
+explicitly are linted without them.
+
+'stowage targets' lists the builds found (current directory by default): the
+Dockerfile and stages each builds, its cache sources and exports, pushes, and
+the stages a clean CI runner would rebuild.
 
 Options:
   -f, --format <name>          Output format: stylish (default) or json
@@ -53,6 +65,7 @@ Options:
       --stdin-filename <path>  Path of the text read from stdin (config lookup,
                                output). With stdin, --fix does not write
                                anything: it acts as --fix-dry-run
+      --no-builds              Do not read build invocation files in directories
       --report-unused-disable-directives
                                Report suppression comments that suppress nothing
       --color, --no-color      Force colours on or off (default: on for a
@@ -80,6 +93,7 @@ const OPTIONS = {
   'report-unused-disable-directives': { type: 'boolean' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
+  'no-builds': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -135,7 +149,7 @@ export function parseCli(argv: string[]): CliOptions {
   if (values.help) command = 'help';
   else if (values.version) command = 'version';
   else if (values['print-config'] !== undefined) command = 'print-config';
-  else if (positionals[0] === 'rules' || positionals[0] === 'explain') {
+  else if (positionals[0] === 'rules' || positionals[0] === 'explain' || positionals[0] === 'targets') {
     command = positionals[0];
     paths = positionals.slice(1);
     if (command === 'rules' && paths.length > 0) throw new UsageError(`'stowage rules' takes no arguments.`);
@@ -158,6 +172,7 @@ export function parseCli(argv: string[]): CliOptions {
     stdinFilename: values['stdin-filename'],
     reportUnusedDisableDirectives: values['report-unused-disable-directives'] ?? false,
     color,
+    builds: !values['no-builds'],
   };
 }
 

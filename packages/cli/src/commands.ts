@@ -1,11 +1,11 @@
 import { closest } from '@stowage/core';
-import { allRules, resolveRuleName, ruleDocs } from '@stowage/rules';
+import { everyRule, resolveRuleName, ruleDocs } from '@stowage/rules';
 import { UsageError } from './errors.js';
 
-/** `stowage rules`: every rule as an aligned table. */
+/** `stowage rules`: every rule (Dockerfile rules and build rules alike) as an aligned table. */
 export function rulesTable(): string {
   const header = ['RULE', 'CATEGORY', 'SEVERITY', 'FIX', 'SOURCES'];
-  const rows = [...allRules]
+  const rows = [...everyRule]
     .sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1))
     .map(({ meta }) => [meta.id, meta.category, meta.severity, meta.fix === 'none' ? '-' : meta.fix, meta.sources.map((s) => s.code).join(', ') || '-']);
   const table = [header, ...rows];
@@ -18,7 +18,7 @@ export function rulesTable(): string {
 export function explain(name: string): string {
   const rules = resolveRuleName(name);
   if (rules.length === 0) {
-    const names = allRules.flatMap((r) => [r.meta.id, ...r.meta.sources.map((s) => s.code)]);
+    const names = everyRule.flatMap((r) => [r.meta.id, ...r.meta.sources.map((s) => s.code)]);
     const guess = closest(name, names);
     throw new UsageError(`unknown rule '${name}'. ${guess ? `Did you mean '${guess}'?` : "Run 'stowage rules' to list the rules."}`);
   }

@@ -1,5 +1,6 @@
-import { ConfigLoader, ruleInfo, type EnabledRule, type ResolvedConfig } from '@stowage/core';
-import { allRules, rulesById } from '@stowage/rules';
+import { ConfigLoader, ruleInfo, type AnyRule, type EnabledRule, type ResolvedConfig } from '@stowage/core';
+import type { EnabledBuildRule } from '@stowage/builds';
+import { allRules, buildRules, buildRulesById, dockerfileRulesById } from '@stowage/rules';
 import type { Severity } from './args.js';
 
 /** How configuration is found for every linted file. */
@@ -12,7 +13,9 @@ export interface ConfigSettings {
 }
 
 export function createLoader(cwd: string): ConfigLoader {
-  return new ConfigLoader(allRules.map(ruleInfo), { cwd });
+  // Build rules are configured like any rule (same `rules` keys, presets and `--rule`).
+  const infos = [...allRules, ...(buildRules as unknown as AnyRule[])].map(ruleInfo);
+  return new ConfigLoader(infos, { cwd });
 }
 
 /** Resolves the config of one file (throws ConfigError). */
@@ -22,16 +25,31 @@ export function configFor(loader: ConfigLoader, filePath: string, settings: Conf
 
 // The loader shares ResolvedConfig objects between files that resolve alike.
 const enabledCache = new WeakMap<ResolvedConfig, EnabledRule[]>();
+const enabledBuildCache = new WeakMap<ResolvedConfig, EnabledBuildRule[]>();
 
+/** The Dockerfile rules a config turns on. */
 export function enabledRules(config: ResolvedConfig): EnabledRule[] {
-  let enabled = enabledCache.get(config);
+  return enabledFrom(config, dockerfileRulesById, enabledCache);
+}
+
+/** The build rules (run on invocation files) a config turns on. */
+export function enabledBuildRules(config: ResolvedConfig): EnabledBuildRule[] {
+  return enabledFrom(config, buildRulesById, enabledBuildCache);
+}
+
+function enabledFrom<R>(
+  config: ResolvedConfig,
+  byId: ReadonlyMap<string, R>,
+  cache: WeakMap<ResolvedConfig, Array<{ rule: R; severity: Exclude<Severity, 'off'>; options?: unknown }>>,
+): Array<{ rule: R; severity: Exclude<Severity, 'off'>; options?: unknown }> {
+  let enabled = cache.get(config);
   if (!enabled) {
     enabled = [];
     for (const [id, { severity, options }] of config.rules) {
-      const rule = rulesById.get(id);
+      const rule = byId.get(id);
       if (rule && severity !== 'off') enabled.push({ rule, severity, options });
     }
-    enabledCache.set(config, enabled);
+    cache.set(config, enabled);
   }
   return enabled;
 }

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
+import type { InvocationFileRef } from '@stowage/builds';
 import { DEFAULT_INCLUDE, type ConfigLoader, type ResolvedConfig } from '@stowage/core';
 import type { Ignore } from 'ignore';
 import picomatch from 'picomatch';
@@ -11,11 +12,21 @@ export interface Discovery {
   targets: Target[];
   /** `-` was given. */
   stdin: boolean;
+  /** With `builds`: each directory walked (outermost only) and the invocation files found under it. */
+  buildRoots: BuildRoot[];
+}
+
+/** A directory given on the command line, with the build invocation files found in the same walk. */
+export interface BuildRoot {
+  dir: string;
+  files: InvocationFileRef[];
 }
 
 export interface DiscoverContext {
   loader: ConfigLoader;
   settings: ConfigSettings;
+  /** Also collect build invocation files (compose, scripts, CI, bake) under directories. */
+  builds?: boolean;
 }
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
@@ -39,6 +50,7 @@ export async function discover(paths: string[], ctx: DiscoverContext): Promise<D
   };
   const selector = new Selector(ctx);
   let stdin = false;
+  const roots: BuildRoot[] = [];
 
   for (const arg of paths.length > 0 ? paths : ['.']) {
     if (arg === '-') {
@@ -48,7 +60,10 @@ export async function discover(paths: string[], ctx: DiscoverContext): Promise<D
     const abs = path.resolve(cwd, arg);
     const stats = statOrUndefined(abs);
     if (stats?.isDirectory()) {
-      for (const file of await walk(abs, selector)) add(file);
+      // Invocation files come from the same walk: a second one would double the cost on big trees.
+      const root: BuildRoot | null = ctx.builds ? { dir: abs, files: [] } : null;
+      for (const file of await walk(abs, selector, root)) add(file);
+      if (root) roots.push(root);
     } else if (stats) {
       add(abs);
     } else if (GLOB_CHARS.test(arg)) {
@@ -61,7 +76,18 @@ export async function discover(paths: string[], ctx: DiscoverContext): Promise<D
     }
   }
   const targets = [...found.values()].sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
-  return { targets, stdin };
+  return { targets, stdin, buildRoots: outermost(roots) };
+}
+
+/** Drops directories inside another one given (`stowage . sub`): the outer walk found their files. */
+function outermost(roots: BuildRoot[]): BuildRoot[] {
+  const inside = (a: string, b: string) => a !== b && !path.relative(b, a).startsWith('..') && !path.isAbsolute(path.relative(b, a));
+  const kept: BuildRoot[] = [];
+  for (const r of roots) {
+    if (roots.some((o) => inside(r.dir, o.dir)) || kept.some((k) => k.dir === r.dir)) continue;
+    kept.push(r);
+  }
+  return kept;
 }
 
 /** Relative to the working directory when inside it, else absolute. */
@@ -116,8 +142,11 @@ interface GitIgnore {
   rules: Ignore;
 }
 
-/** Dockerfiles under a directory, skipping node_modules, .git and what .gitignore files ignore. */
-async function walk(root: string, selector: Selector): Promise<string[]> {
+/**
+ * Dockerfiles under a directory, skipping node_modules, .git and what .gitignore files ignore.
+ * With `builds`, also collects the build invocation files there (config `exclude` applies to them too).
+ */
+async function walk(root: string, selector: Selector, builds: BuildRoot | null): Promise<string[]> {
   const { default: ignore } = await import('ignore');
   const load = (dir: string): GitIgnore | null => {
     const file = path.join(dir, '.gitignore');
@@ -139,6 +168,8 @@ async function walk(root: string, selector: Selector): Promise<string[]> {
     return result;
   };
 
+  // Imported on demand: only directory walks classify build files.
+  const classifyFile = builds ? (await import('@stowage/builds')).classifyFile : null;
   const out: string[] = [];
   const visit = (dir: string, stack: GitIgnore[]) => {
     let entries: Dirent[];
@@ -160,8 +191,12 @@ async function walk(root: string, selector: Selector): Promise<string[]> {
       }
       if (isDir) {
         if (!SKIP_DIRS.has(entry.name) && !ignored(abs, true, stack)) visit(abs, stack);
-      } else if (isFile && !ignored(abs, false, stack) && selector.selected(abs)) {
-        out.push(abs);
+      } else if (isFile && !ignored(abs, false, stack)) {
+        if (selector.selected(abs)) out.push(abs);
+        else if (builds && classifyFile) {
+          const source = classifyFile(abs);
+          if (source !== null && !selector.excluded(abs)) builds.files.push({ path: abs, source });
+        }
       }
     }
   };

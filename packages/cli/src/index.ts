@@ -3,7 +3,7 @@ import type { FileReport } from '@stowage/reporters';
 import type { FixMode, Severity } from './args.js';
 import { createLoader } from './config.js';
 import { discover } from './discover.js';
-import { lintTargets } from './run.js';
+import { lintDiscovered } from './run.js';
 
 export type { FileReport, LintMessage } from '@stowage/reporters';
 
@@ -20,11 +20,14 @@ export interface LintFilesOptions {
   reportUnusedDisableDirectives?: Severity;
   /** Worker threads: 0 lints in-process; by default a pool is used above 8 files. */
   workers?: number;
+  /** Read and lint the build invocation files in directories, as the command does (default true). */
+  builds?: boolean;
 }
 
 /**
- * Lints files, directories and globs as the `stowage` command does, across a worker pool when
- * there are many files. Reports come sorted by path. Throws ConfigError/UsageError for bad input.
+ * Lints files, directories and globs as the `stowage` command does (in directories, the build
+ * invocation files too), across a worker pool when there are many files. Reports come sorted by
+ * path. Throws ConfigError/UsageError for bad input.
  */
 export async function lintFiles(paths: string[], options: LintFilesOptions = {}): Promise<FileReport[]> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
@@ -38,6 +41,6 @@ export async function lintFiles(paths: string[], options: LintFilesOptions = {})
     reportUnusedDisableDirectives: options.reportUnusedDisableDirectives,
   };
   const loader = createLoader(cwd);
-  const { targets } = await discover(paths.filter((p) => p !== '-'), { loader, settings });
-  return lintTargets(targets, settings, { workers: options.workers, loader });
+  const discovery = await discover(paths.filter((p) => p !== '-'), { loader, settings, builds: options.builds ?? true });
+  return lintDiscovered(discovery, settings, { workers: options.workers, loader });
 }

@@ -5,7 +5,7 @@ import { useColor } from './color.js';
 import { configFor, createLoader, printableConfig } from './config.js';
 import { discover } from './discover.js';
 import type { LintSettings } from './lint-file.js';
-import { lintStdin, lintTargets, readStdin } from './run.js';
+import { lintDiscovered, lintStdin, readStdin } from './run.js';
 
 /** `stowage [paths...]` and `stowage --print-config <file>`; returns the exit code. */
 export async function lintCommand(options: CliOptions): Promise<number> {
@@ -32,11 +32,11 @@ export async function lintCommand(options: CliOptions): Promise<number> {
 
   // --stdin-filename alone means the text comes from stdin.
   const paths = options.paths.length === 0 && options.stdinFilename !== undefined ? ['-'] : options.paths;
-  const { targets, stdin } = await discover(paths, { loader, settings });
+  const discovery = await discover(paths, { loader, settings, builds: options.builds });
   let reports: FileReport[] = [];
-  if (stdin) reports.push(await lintStdin(await readStdin(), settings, options.stdinFilename, loader));
-  reports.push(...(await lintTargets(targets, settings, { loader, workers: options.workers })));
-  if (reports.length === 0) process.stderr.write('stowage: no Dockerfiles found.\n');
+  if (discovery.stdin) reports.push(await lintStdin(await readStdin(), settings, options.stdinFilename, loader));
+  reports.push(...(await lintDiscovered(discovery, settings, { loader, workers: options.workers })));
+  if (discovery.targets.length === 0 && !discovery.stdin) process.stderr.write('stowage: no Dockerfiles found.\n');
 
   if (options.quiet) reports = reports.map(errorsOnly);
   const output =

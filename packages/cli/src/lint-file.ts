@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fsBuildContext, initShell, lint, fixLoop, needsShell, type ConfigLoader, type LintOptions } from '@stowage/core';
+import { fsBuildContext, initShell, lint, fixLoop, needsShell, type BuildsInfo, type ConfigLoader, type LintOptions } from '@stowage/core';
 import { allRules } from '@stowage/rules';
 import { fatalReport, toLintMessages, withCounts, type FileReport } from '@stowage/reporters';
 import type { FixMode, Severity } from './args.js';
@@ -21,6 +21,18 @@ export interface Target {
   display: string;
   /** Text from stdin with no --stdin-filename: where its build context is, is unknown. */
   noContext?: boolean;
+  /** How the file is built, when invocation files were read; absent: nothing was looked for. */
+  builds?: WireBuilds;
+}
+
+/** BuildsInfo as targets carry it to workers: plain arrays, not a Set. */
+export interface WireBuilds {
+  invocations: number;
+  targets: string[];
+}
+
+function buildsInfo(wire: WireBuilds | undefined): BuildsInfo | null {
+  return wire ? { invocations: wire.invocations, targets: new Set(wire.targets) } : null;
 }
 
 let shellReady: Promise<void> | undefined;
@@ -59,6 +71,7 @@ export class FileLinter {
       reportUnusedDisableDirectives: this.settings.reportUnusedDisableDirectives ?? config.reportUnusedDisableDirectives,
       // The folder of the Dockerfile, as `docker build -f <file> <its folder>` would send.
       buildContext: target.noContext ? null : fsBuildContext(path.dirname(target.path)),
+      builds: buildsInfo(target.builds),
     };
     if (this.settings.fix === 'off') return toLintMessages(lint(text, options));
 

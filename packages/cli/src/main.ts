@@ -46,6 +46,10 @@ async function run(options: CliOptions): Promise<number> {
       process.stdout.write(explain(options.paths[0]));
       return 0;
     }
+    case 'targets': {
+      const { targetsCommand } = await import('./targets.js');
+      return targetsCommand(options);
+    }
     case 'print-config':
     case 'lint': {
       const { lintCommand } = await import('./lint-command.js');

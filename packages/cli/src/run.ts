@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { ConfigLoader } from '@stowage/core';
 import type { FileReport } from '@stowage/reporters';
+import type { Discovery } from './discover.js';
 import { FileLinter, type LintSettings, type Target } from './lint-file.js';
 
 /**
@@ -39,6 +40,28 @@ export async function lintTargets(targets: Target[], settings: LintSettings, opt
   const reports: FileReport[] = [];
   for (const target of targets) reports.push(await linter.lintFile(target));
   return reports;
+}
+
+/**
+ * Lints what discovery found: the Dockerfiles and, when it collected them, the build invocation
+ * files (their analysis runs once here, in the calling thread; each Dockerfile's share goes to the
+ * workers with it). Reports sorted by path.
+ */
+export async function lintDiscovered(discovery: Discovery, settings: LintSettings, options: RunOptions & { loader: ConfigLoader }): Promise<FileReport[]> {
+  if (discovery.buildRoots.some((r) => r.files.length > 0)) {
+    const builds = await import('./builds.js');
+    const analysis = await builds.analyseBuilds(discovery.buildRoots);
+    const dockerfileReports = await lintTargets(builds.attachBuilds(discovery.targets, analysis.invocations), settings, options);
+    const invocationReports = await builds.lintInvocationFiles(analysis, options.loader, settings);
+    return sortByPath([...dockerfileReports, ...invocationReports]);
+  }
+  // Looked for and none found: rules are told so (to them the same as not knowing).
+  const targets = discovery.buildRoots.length > 0 ? discovery.targets.map((t) => ({ ...t, builds: { invocations: 0, targets: [] } })) : discovery.targets;
+  return lintTargets(targets, settings, options);
+}
+
+function sortByPath(reports: FileReport[]): FileReport[] {
+  return reports.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
 }
 
 /** Lints text read from stdin; fixes are reported as `output`, never written. */
