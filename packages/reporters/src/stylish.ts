@@ -60,7 +60,9 @@ export function formatStylish(reports: readonly FileReport[], options: StylishOp
   const summary = errors > 0 ? c.red.bold : warnings > 0 ? c.yellow.bold : c.blue.bold;
   const count = (n: number, word: string) => `${n} ${n === 1 ? word : `${word}s`}`;
   const hints = infos > 0 ? `, ${count(infos, 'info')}` : '';
-  output += `${summary(`\u2716 ${count(total, 'problem')} (${count(errors, 'error')}, ${count(warnings, 'warning')}${hints})`)}\n`;
+  // Hints alone are not problems: say what there is without the failure mark.
+  if (total === 0) output += `${summary(`\u2139 ${count(infos, 'info')}`)}\n`;
+  else output += `${summary(`\u2716 ${count(total, 'problem')} (${count(errors, 'error')}, ${count(warnings, 'warning')}${hints})`)}\n`;
   if (fixableErrors > 0 || fixableWarnings > 0) {
     output += `${summary(`  ${count(fixableErrors, 'error')} and ${count(fixableWarnings, 'warning')} potentially fixable with the --fix option.`)}\n`;
   }
