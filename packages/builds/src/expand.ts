@@ -66,10 +66,10 @@ export interface ShellExpanded extends Expanded {
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
-/** Index just past the `)` closing the `(` at `open` (quotes and nesting followed), or -1. */
-function closeParen(s: string, open: number): number {
+/** Index just past the `close` matching the `open` bracket at `at` (quotes and nesting followed), or -1. */
+function closeBracket(s: string, at: number, open: string, close: string): number {
   let depth = 0;
-  for (let i = open; i < s.length; i++) {
+  for (let i = at; i < s.length; i++) {
     const c = s[i];
     if (c === '\\') i++;
     else if (c === "'") {
@@ -79,13 +79,18 @@ function closeParen(s: string, open: number): number {
     } else if (c === '"') {
       i = closeQuote(s, i);
       if (i < 0) return -1;
-    } else if (c === '(') depth++;
-    else if (c === ')') {
+    } else if (c === open) depth++;
+    else if (c === close) {
       depth--;
       if (depth === 0) return i + 1;
     }
   }
   return -1;
+}
+
+/** Index just past the `)` closing the `(` at `open`, or -1. */
+function closeParen(s: string, open: number): number {
+  return closeBracket(s, open, '(', ')');
 }
 
 /** Index of the `"` closing the one at `open`, or -1. */
@@ -109,24 +114,7 @@ function closeQuote(s: string, open: number): number {
 
 /** Index just past the `}` closing `${` whose `{` is at `open`, or -1. */
 function closeBrace(s: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    const c = s[i];
-    if (c === '\\') i++;
-    else if (c === "'") {
-      const j = s.indexOf("'", i + 1);
-      if (j < 0) return -1;
-      i = j;
-    } else if (c === '"') {
-      i = closeQuote(s, i);
-      if (i < 0) return -1;
-    } else if (c === '{') depth++;
-    else if (c === '}') {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  return -1;
+  return closeBracket(s, open, '{', '}');
 }
 
 const SELF = String.raw`\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)`;
