@@ -49,10 +49,73 @@ const MAX_NESTED = 4;
  * Throws only when initShell() has not completed.
  */
 export function parseShell(script: string, offset: number): ShellScript {
+  const hit = memo.get(script);
+  if (hit !== undefined) {
+    // Most recently used last, so eviction drops the oldest.
+    memo.delete(script);
+    memo.set(script, hit);
+    return hit.offset === offset ? hit.script : relocate(hit.script, offset - hit.offset);
+  }
   const out: ShellScript = { commands: [], errors: [] };
   parseInto(script, offset, 0, out);
   sortScript(out);
+  remember(script, offset, out);
   return out;
+}
+
+// Scripts seen before are not parsed again: Dockerfiles of one repository repeat their RUN lines
+// (variants of an image, templated files), and parsing is most of a lint's cost. Bounded by the
+// total length of the remembered scripts.
+const MEMO_MAX_CHARS = 8 << 20;
+const memo = new Map<string, { offset: number; script: ShellScript }>();
+let memoChars = 0;
+
+function remember(script: string, offset: number, parsed: ShellScript): void {
+  if (script.length > MEMO_MAX_CHARS / 8) return;
+  memo.set(script, { offset, script: parsed });
+  memoChars += script.length;
+  for (const key of memo.keys()) {
+    if (memoChars <= MEMO_MAX_CHARS) break;
+    memo.delete(key);
+    memoChars -= key.length;
+  }
+}
+
+/** Forgets the scripts parsed so far (tests compare fresh parses with remembered ones). */
+export function clearShellMemo(): void {
+  memo.clear();
+  memoChars = 0;
+}
+
+/** A copy of a parsed script moved by `delta` file offsets. */
+function relocate(s: ShellScript, delta: number): ShellScript {
+  const move = (r: Range): Range => ({ start: r.start + delta, end: r.end + delta });
+  const word = (w: ShellWord): ShellWord => ({ raw: w.raw, value: w.value, range: move(w.range) });
+  const commands: ShellCommand[] = new Array(s.commands.length);
+  for (let i = 0; i < s.commands.length; i++) {
+    const c = s.commands[i];
+    const args = c.args.map(word);
+    // An option's word is one of the args (in order): keep them the same objects, as a parse does.
+    const options: ShellOption[] = new Array(c.options.length);
+    let j = 0;
+    for (let k = 0; k < c.options.length; k++) {
+      const o = c.options[k];
+      while (j < c.args.length && c.args[j] !== o.word) j++;
+      options[k] = { name: o.name, value: o.value, word: j < c.args.length ? args[j] : word(o.word) };
+    }
+    commands[i] = {
+      name: word(c.name),
+      args,
+      options,
+      assignments: c.assignments.map((a) => ({ name: a.name, value: a.value === null ? null : word(a.value), range: move(a.range) })),
+      redirects: c.redirects.map((r) => ({ op: r.op, fd: r.fd, target: r.target === null ? null : word(r.target), range: move(r.range) })),
+      range: move(c.range),
+      nested: c.nested,
+      inPipeline: c.inPipeline,
+      inSubstitution: c.inSubstitution,
+    };
+  }
+  return { commands, errors: s.errors.map(move) };
 }
 
 export function sortScript(out: ShellScript): void {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Instruction } from '../syntax/ast.js';
 import { parse } from '../syntax/parse.js';
 import type { Range } from '../text.js';
-import { initShell, isShellReady, parseShell, shellOfInstruction } from './shell.js';
+import { clearShellMemo, initShell, isShellReady, parseShell, shellOfInstruction } from './shell.js';
 import type { ShellCommand, ShellScript } from './shell.js';
 
 const slice = (text: string, r: Range | null | undefined) => (r ? text.slice(r.start, r.end) : null);
@@ -342,5 +342,33 @@ describe('parseShell', () => {
     }
     expect(parseShell('if true; then ls', 0).errors.length).toBeGreaterThan(0);
     expect(parseShell('', 0)).toEqual({ commands: [], errors: [] });
+  });
+});
+
+describe('parse memo', () => {
+  const script = `FOO=1 apt-get update && apt-get install -y --no-install-recommends curl >/dev/null 2>&1 | tee log; sh -c 'npm ci --omit=dev' && ( echo $(date) ) <<<x; if then`;
+
+  it('gives a script seen before at another offset the same result a fresh parse gives there', () => {
+    clearShellMemo();
+    const first = parseShell(script, 10);
+    const moved = parseShell(script, 1000);
+    clearShellMemo();
+    const fresh = parseShell(script, 1000);
+    expect(moved).toEqual(fresh);
+    expect(moved).not.toEqual(first);
+    expect(moved.commands.map((c) => c.name.value)).toEqual(['apt-get', 'apt-get', 'tee', 'sh', 'npm', 'echo', 'date']);
+    expect(moved.errors.length).toBeGreaterThan(0);
+    // An option is one of the args, as in a fresh parse.
+    const install = moved.commands[1];
+    expect(install.options[0].word).toBe(install.args[1]);
+    expect(install.options.map((o) => o.word.range.start - 1000)).toEqual(first.commands[1].options.map((o) => o.word.range.start - 10));
+  });
+
+  it('does not change a remembered result when a relocated copy is read', () => {
+    clearShellMemo();
+    const first = parseShell(script, 0);
+    const snapshot = structuredClone(first);
+    parseShell(script, 500).commands[0].args[0].range.start = -1;
+    expect(parseShell(script, 0)).toEqual(snapshot);
   });
 });

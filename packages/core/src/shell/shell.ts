@@ -2,7 +2,7 @@
  * Shell parsing for RUN instructions, with tree-sitter-bash (wasm). Call `await initShell()` once
  * before `parseShell()` / `shellOfInstruction()`, which are synchronous.
  */
-export { initShell, isShellReady, parseShell } from './parser.js';
+export { initShell, isShellReady, parseShell, clearShellMemo } from './parser.js';
 export { shellOfInstruction } from './instruction.js';
 export type {
   ShellAssignment,
