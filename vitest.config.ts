@@ -10,6 +10,8 @@ export default defineConfig({
       '@stowage/core': here('./packages/core/src/index.ts'),
       '@stowage/rules': here('./rules/index.ts'),
       '@stowage/reporters': here('./packages/reporters/src/index.ts'),
+      // The subpath first: an alias also matches imports that start with its key.
+      '@stowage/builds/rule-api': here('./packages/builds/src/rule-api.ts'),
       '@stowage/builds': here('./packages/builds/src/index.ts'),
     },
   },

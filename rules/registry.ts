@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnyRule } from '@stowage/core';
-import type { AnyBuildRule } from '@stowage/builds';
+import type { AnyBuildRule } from '@stowage/builds/rule-api';
 import { everyRule } from './list.js';
 
 const isBuild = (r: AnyRule | AnyBuildRule): r is AnyBuildRule => r.meta.appliesTo === 'builds';

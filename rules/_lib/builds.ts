@@ -2,7 +2,7 @@
 // name files and stages in messages, and where a setting is written.
 import { dirname, relative, sep } from 'node:path';
 import type { Range, RelatedLocation, SemanticModel, Stage } from '@stowage/core';
-import { workflowRoot, type BuildInvocation, type BuildRuleContext, type DockerfileInfo, type InvocationFile, type Setting } from '@stowage/builds';
+import { workflowRoot, type BuildInvocation, type BuildRuleContext, type DockerfileInfo, type InvocationFile, type Setting } from '@stowage/builds/rule-api';
 import { isTemplate, stageUses } from './stages.js';
 
 /** Invocations read from shell text, where an unresolved word may hide more options. */

@@ -1,5 +1,5 @@
 import type { Range, RelatedLocation, Stage } from '@stowage/core';
-import { defineBuildRule, normalizeRef, repositoryOf, type BuildInvocation, type BuildRuleContext, type CacheEntry, type Setting } from '@stowage/builds';
+import { defineBuildRule, normalizeRef, repositoryOf, type BuildInvocation, type BuildRuleContext, type CacheEntry, type Setting } from '@stowage/builds/rule-api';
 import {
   certain, chainOf, fileOf, graphIsCertain, hidesOptions, isBakeTemplate, relatedIn, resolveBuild, shownInvocation, shownPath, stageList, stageName, stageRange,
   type Resolved,

@@ -1,5 +1,5 @@
 import type { Instruction, Range, RelatedLocation, Stage } from '@stowage/core';
-import { defineBuildRule, type BuildInvocation, type LegacySignal } from '@stowage/builds';
+import { defineBuildRule, type BuildInvocation, type LegacySignal } from '@stowage/builds/rule-api';
 import { graphIsCertain, relatedIn, resolveBuild, shownPath, stageList, stageName, stageRange } from '../_lib/builds.js';
 
 /** RUN flags the legacy builder rejects (`the --mount option requires BuildKit`). */

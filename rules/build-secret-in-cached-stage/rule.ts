@@ -1,5 +1,5 @@
 import type { Instruction, Property, Range, RelatedLocation, SemanticModel, ShellCommand, Stage } from '@stowage/core';
-import { defineBuildRule, type BuildArg, type BuildInvocation, type CacheEntry } from '@stowage/builds';
+import { defineBuildRule, type BuildArg, type BuildInvocation, type CacheEntry } from '@stowage/builds/rule-api';
 import { certain, chainOf, graphIsCertain, resolveBuild, shownPath, stageName, writtenHere } from '../_lib/builds.js';
 import { isPlaceholder, judgeProperty, secretId, shownSecret } from '../_lib/secrets.js';
 

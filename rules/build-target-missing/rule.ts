@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { RelatedLocation, Stage } from '@stowage/core';
-import { defineBuildRule, type BuildInvocation } from '@stowage/builds';
+import { defineBuildRule, type BuildInvocation } from '@stowage/builds/rule-api';
 import { hidesOptions, isBakeTemplate, shownPath, stageList, stageName, stageRange } from '../_lib/builds.js';
 import { nameWords } from '../_lib/secrets.js';
 import { isTemplate, stageUses } from '../_lib/stages.js';

@@ -1,5 +1,5 @@
 import { closest, type RelatedLocation } from '@stowage/core';
-import { defineBuildRule, type BuildInvocation } from '@stowage/builds';
+import { defineBuildRule, type BuildInvocation } from '@stowage/builds/rule-api';
 import { certain, shownPath, stageName, writtenHere, joinWords } from '../_lib/builds.js';
 import { isTemplate } from '../_lib/stages.js';
 

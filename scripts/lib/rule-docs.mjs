@@ -26,7 +26,7 @@ export function renderList(ids) {
   const lines = [
     `// ${GENERATED} from the rule folders; do not edit.`,
     "import type { AnyRule } from '@stowage/core';",
-    "import type { AnyBuildRule } from '@stowage/builds';",
+    "import type { AnyBuildRule } from '@stowage/builds/rule-api';",
   ];
   for (const id of sorted) lines.push(`import ${identifier(id)} from './${id}/rule.js';`);
   lines.push('');

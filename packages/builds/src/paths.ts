@@ -1,4 +1,4 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { Range } from '@stowage/core';
 import type { PathSetting, Setting } from './model.js';
 
@@ -71,4 +71,11 @@ export function dockerfileSetting(s: Setting | null, context: PathSetting, bases
   if (context.remote && !isAbsolute(s.value)) return { ...s, path: null, candidates: [], defaulted: false, remote: true };
   const candidates = resolveAgainst(s.value, bases, s.unresolved.length > 0);
   return { ...s, path: candidates[0] ?? null, candidates, defaulted: false };
+}
+
+/** The repository root of a workflow file: the folder above `.github/workflows/`. */
+export function workflowRoot(path: string): string {
+  const marker = `${sep}.github${sep}workflows${sep}`;
+  const i = path.lastIndexOf(marker);
+  return i >= 0 ? path.slice(0, i) || sep : dirname(path);
 }

@@ -1,4 +1,4 @@
-import { normalizeRef, type BuildInvocation, type CacheEntry, type CacheSpec, type DockerfileInfo } from '@stowage/builds';
+import { normalizeRef, type BuildInvocation, type CacheEntry, type CacheSpec, type DockerfileInfo } from '@stowage/builds/rule-api';
 import type { SemanticModel, Stage } from '@stowage/core';
 
 /**

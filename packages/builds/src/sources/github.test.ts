@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { initShell, type Range } from '@stowage/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseGithubWorkflow, workflowRoot } from './github.js';
+import { workflowRoot } from '../paths.js';
+import { parseGithubWorkflow } from './github.js';
 
 const SHOP = fileURLToPath(new URL('../../test-fixtures/shop/', import.meta.url));
 const ROOT = SHOP.slice(0, -1);

@@ -15,7 +15,7 @@ import type {
   Setting,
   Unresolved,
 } from '../model.js';
-import { contextSetting, dockerfileSetting, resolveAgainst } from '../paths.js';
+import { contextSetting, dockerfileSetting, resolveAgainst, workflowRoot } from '../paths.js';
 import { analyzeSegment, newGroup, parseOverride, type ShellGroup } from '../shell.js';
 import { asMap, deref, get, getPair, isScalar, isSeq, keyText, nodeRange, pairRange, pairsOf, parseYamlFile, scalarText } from '../yaml.js';
 import { scalarSegment } from './ci-common.js';
@@ -26,12 +26,6 @@ export interface GithubWorkflowOptions {
   root?: string;
 }
 
-/** The repository root of a workflow file: the folder above `.github/workflows/`. */
-export function workflowRoot(path: string): string {
-  const marker = `${sep}.github${sep}workflows${sep}`;
-  const i = path.lastIndexOf(marker);
-  return i >= 0 ? path.slice(0, i) || sep : dirname(path);
-}
 
 const POSIX_SHELLS = /^(?:bash|sh)\b/;
 
