@@ -33,9 +33,13 @@ export function resolveRuleName(name: string): (AnyRule | AnyBuildRule)[] {
 /** The rule's README (its documentation), read from the rule's folder. */
 export function ruleDocs(id: string): string | null {
   if (!rulesById.has(id)) return null;
-  // From the sources (rules/registry.ts), the build (rules/dist/registry.js), or a bundle that
-  // resolves this package by name.
-  const candidates = [new URL(`./${id}/README.md`, import.meta.url), new URL(`../${id}/README.md`, import.meta.url)];
+  // From the sources (rules/registry.ts), the build (rules/dist/registry.js), a bundle (which has
+  // the docs copied into rule-docs/ beside it), or a bundle that resolves this package by name.
+  const candidates = [
+    new URL(`./${id}/README.md`, import.meta.url),
+    new URL(`../${id}/README.md`, import.meta.url),
+    new URL(`./rule-docs/${id}.md`, import.meta.url),
+  ];
   try {
     candidates.push(new URL(`./${id}/README.md`, pathToFileURL(createRequire(import.meta.url).resolve('@stowage/rules/package.json'))));
   } catch {

@@ -1,6 +1,6 @@
 // Bundles the CLI (and its worker) into a few files: on Node 20, resolving and loading ~150
 // separate modules is most of a one-file run's start-up time.
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,3 +37,11 @@ copyFileSync(core.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), join(out, '
 // The HCL grammar for docker-bake.hcl, looked up the same way by @stowage/builds.
 const builds = createRequire(join(root, 'packages/builds/package.json'));
 copyFileSync(builds.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'), join(out, 'tree-sitter-hcl.wasm'));
+
+// `stowage explain` reads each rule's README; the bundle has no rules/ folder beside it.
+const docs = join(out, 'rule-docs');
+mkdirSync(docs);
+for (const id of readdirSync(join(root, 'rules'))) {
+  const readme = join(root, 'rules', id, 'README.md');
+  if (!id.startsWith('_') && id !== 'dist' && existsSync(readme)) copyFileSync(readme, join(docs, `${id}.md`));
+}

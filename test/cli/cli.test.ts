@@ -460,7 +460,10 @@ describe('rules and explain', () => {
   it('explains a rule by id, hadolint code or BuildKit name', () => {
     const byId = stowage(['explain', 'stage-name-duplicate'], { cwd: project() });
     expect(byId.status).toBe(0);
-    expect(byId.stdout).toContain('stage-name-duplicate');
+    // The rule's whole README, not just its summary.
+    expect(byId.stdout).toMatch(/^# stage-name-duplicate\n/);
+    expect(byId.stdout).toContain('\n## Why\n');
+    expect(byId.stdout).toContain('```dockerfile invalid\nFROM golang:1.22 AS build\n');
     for (const alias of ['DL3024', 'DuplicateStageName', 'duplicatestagename']) {
       expect(stowage(['explain', alias], { cwd: project() })).toEqual(byId);
     }
