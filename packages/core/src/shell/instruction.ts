@@ -20,7 +20,7 @@ export function shellOfInstruction(instr: Instruction, fileText: string, escapeC
     result = compute(instr, fileText, escapeChar);
   } catch {
     const r = instr.argsRange ?? instr.range;
-    result = { commands: [], errors: [{ start: r.start, end: r.end }] };
+    result = { commands: [], assignments: [], errors: [{ start: r.start, end: r.end }] };
   }
   cache.set(instr, result);
   return result;
@@ -52,7 +52,7 @@ function execForm(instr: Instruction, fileText: string): ShellScript | null {
     inPipeline: false,
     inSubstitution: false,
   };
-  const out: ShellScript = { commands: [cmd], errors: [] };
+  const out: ShellScript = { commands: [cmd], assignments: [], errors: [] };
   const inner = innerScriptOf(cmd);
   if (inner) {
     parseInto(inner.text, inner.offset, 1, out);
@@ -106,7 +106,7 @@ function heredocForm(instr: Instruction, start: number, end: number, fileText: s
   }
   if (inHead === hs.length && isBlank(bare, 0, bare.length)) {
     // `RUN <<EOF` (or several heredocs and no command): each body is a script.
-    const out: ShellScript = { commands: [], errors: [] };
+    const out: ShellScript = { commands: [], assignments: [], errors: [] };
     for (const h of hs) {
       if (h.contentRange === null || !shebangIsShell(h.content)) continue;
       parseInto(h.content, h.contentRange.start, 0, out);

@@ -56,7 +56,7 @@ export function parseShell(script: string, offset: number): ShellScript {
     memo.set(script, hit);
     return hit.offset === offset ? hit.script : relocate(hit.script, offset - hit.offset);
   }
-  const out: ShellScript = { commands: [], errors: [] };
+  const out: ShellScript = { commands: [], assignments: [], errors: [] };
   parseInto(script, offset, 0, out);
   sortScript(out);
   remember(script, offset, out);
@@ -91,6 +91,7 @@ export function clearShellMemo(): void {
 function relocate(s: ShellScript, delta: number): ShellScript {
   const move = (r: Range): Range => ({ start: r.start + delta, end: r.end + delta });
   const word = (w: ShellWord): ShellWord => ({ raw: w.raw, value: w.value, range: move(w.range) });
+  const assignment = (a: ShellAssignment): ShellAssignment => ({ name: a.name, value: a.value === null ? null : word(a.value), range: move(a.range) });
   const commands: ShellCommand[] = new Array(s.commands.length);
   for (let i = 0; i < s.commands.length; i++) {
     const c = s.commands[i];
@@ -107,7 +108,7 @@ function relocate(s: ShellScript, delta: number): ShellScript {
       name: word(c.name),
       args,
       options,
-      assignments: c.assignments.map((a) => ({ name: a.name, value: a.value === null ? null : word(a.value), range: move(a.range) })),
+      assignments: c.assignments.map(assignment),
       redirects: c.redirects.map((r) => ({ op: r.op, fd: r.fd, target: r.target === null ? null : word(r.target), range: move(r.range) })),
       range: move(c.range),
       nested: c.nested,
@@ -115,7 +116,7 @@ function relocate(s: ShellScript, delta: number): ShellScript {
       inSubstitution: c.inSubstitution,
     };
   }
-  return { commands, errors: s.errors.map(move) };
+  return { commands, assignments: s.assignments.map(assignment), errors: s.errors.map(move) };
 }
 
 export function sortScript(out: ShellScript): void {
@@ -123,6 +124,13 @@ export function sortScript(out: ShellScript): void {
   for (let i = 1; i < cmds.length; i++) {
     if (cmds[i - 1].range.start > cmds[i].range.start) {
       cmds.sort((a, b) => a.range.start - b.range.start || a.nested - b.nested);
+      break;
+    }
+  }
+  const as = out.assignments;
+  for (let i = 1; i < as.length; i++) {
+    if (as[i - 1].range.start > as[i].range.start) {
+      as.sort((a, b) => a.range.start - b.range.start);
       break;
     }
   }
@@ -201,6 +209,7 @@ const R_SKIP_WORD = 11; // comment, subshell: not words of an enclosing command
 const R_FD = 12;
 const R_HEREDOC_START = 13;
 const R_HEREDOC_PART = 14; // heredoc_body, heredoc_end, pipeline under a heredoc redirect
+const R_FOR = 15; // for_statement: its `variable` is assigned
 
 const ERROR_ID = 0xffff;
 
@@ -214,6 +223,7 @@ interface Tables {
   named: Uint8Array;
   /** `=` / `+=` tokens. */
   assignOp: Uint8Array;
+  variableName: number;
 }
 
 const LEAF_TYPES = [
@@ -235,18 +245,20 @@ function buildTables(lang: Language): Tables {
     subst: new Uint8Array(size),
     named: new Uint8Array(size),
     assignOp: new Uint8Array(size),
+    variableName: -1,
   };
   const roles: Record<string, number> = {
     command: R_COMMAND, declaration_command: R_DECL, unset_command: R_DECL, redirected_statement: R_REDIRECTED,
     file_redirect: R_REDIRECT, herestring_redirect: R_REDIRECT, heredoc_redirect: R_HEREDOC_REDIRECT,
     variable_assignment: R_ASSIGN, command_name: R_COMMAND_NAME, list: R_CHAIN, pipeline: R_CHAIN,
     negated_command: R_CHAIN, comment: R_SKIP_WORD, subshell: R_SKIP_WORD, file_descriptor: R_FD,
-    heredoc_start: R_HEREDOC_START, heredoc_body: R_HEREDOC_PART,
+    heredoc_start: R_HEREDOC_START, heredoc_body: R_HEREDOC_PART, for_statement: R_FOR,
   };
   const n = lang.nodeTypeCount;
   for (let id = 0; id < n && id < size; id++) {
     const name = lang.nodeTypeForId(id);
     if (name === null) continue;
+    if (name === 'variable_name') t.variableName = id;
     const named = lang.nodeTypeIsNamed(id);
     t.named[id] = named ? 1 : 0;
     if (!named) {
@@ -313,10 +325,16 @@ interface RedirectedFrame {
   errEnd: number;
 }
 
-type Frame = CommandBuilder | AssignBuilder | RedirectBuilder | RedirectedFrame | null;
+interface ForFrame {
+  variableSeen: boolean;
+}
+
+type Frame = CommandBuilder | AssignBuilder | RedirectBuilder | RedirectedFrame | ForFrame | null;
 
 class Walker {
   readonly commands: CommandBuilder[] = [];
+  /** `X=1` as a statement of its own (not a command's prefix) and `for X in` variables. */
+  readonly bare: AssignBuilder[] = [];
   readonly errors: Span[] = [];
   /** Starts of nodes that make a word non-static, in increasing order. */
   private readonly dynamic: number[] = [];
@@ -357,8 +375,17 @@ class Walker {
               data = this.redirectChild(c, parentData as RedirectBuilder, id, role, pr === R_HEREDOC_REDIRECT);
             } else if (pr === R_REDIRECTED) {
               data = this.redirectedChild(c, parentData as RedirectedFrame, role);
+            } else if (pr === R_FOR && id === this.t.variableName && !(parentData as ForFrame).variableSeen) {
+              (parentData as ForFrame).variableSeen = true;
+              const name = { start: c.startIndex, end: c.endIndex };
+              this.bare.push({ start: name.start, end: name.end, name, opSeen: true, value: null });
             }
           }
+        }
+        if (role === R_ASSIGN && (depth === 0 || (fRole[depth - 1] !== R_COMMAND && fRole[depth - 1] !== R_DECL))) {
+          const a: AssignBuilder = { start: c.startIndex, end: c.endIndex, name: null, opSeen: false, value: null };
+          this.bare.push(a);
+          data = a;
         }
         if (role === R_COMMAND || role === R_DECL) {
           start = c.startIndex;
@@ -379,6 +406,8 @@ class Walker {
           }
         } else if (role === R_REDIRECTED) {
           data = { candidate: null, bodySeen: false, errStart: -1, errEnd: -1 };
+        } else if (role === R_FOR) {
+          data = { variableSeen: false };
         }
         if (DYN[id] === 1) this.dynamic.push(start >= 0 ? start : c.startIndex);
         if (hasError) {
@@ -527,6 +556,7 @@ class Walker {
   /** Builds the commands (appended to `out`) and collects `sh -c` scripts to parse. */
   finish(out: ShellScript, inner: InnerScript[]): void {
     const off = this.offset;
+    for (const a of this.bare) out.assignments.push(this.assignment(a));
     for (const e of this.errors) {
       if (this.ignoredErrors !== null && this.ignoredErrors.includes(e.start)) continue;
       out.errors.push({ start: e.start + off, end: e.end + off });
@@ -554,11 +584,7 @@ class Walker {
         if (a.end > end) end = a.end;
         args[i] = this.word(a);
       }
-      const assignments: ShellAssignment[] = b.assignments.map((a) => ({
-        name: a.name === null ? '' : this.script.slice(a.name.start, a.name.end),
-        value: a.value === null ? null : this.word(a.value),
-        range: { start: a.start + off, end: a.end + off },
-      }));
+      const assignments: ShellAssignment[] = b.assignments.map((a) => this.assignment(a));
       const name = this.word(b.name);
       if (b.decl && name.value === null) name.value = name.raw;
       const cmd: ShellCommand = {
@@ -578,6 +604,14 @@ class Walker {
         if (s !== null) inner.push(s);
       }
     }
+  }
+
+  private assignment(a: AssignBuilder): ShellAssignment {
+    return {
+      name: a.name === null ? '' : this.script.slice(a.name.start, a.name.end),
+      value: a.value === null ? null : this.word(a.value),
+      range: { start: a.start + this.offset, end: a.end + this.offset },
+    };
   }
 
   private word(s: Span): ShellWord {

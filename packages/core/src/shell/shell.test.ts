@@ -288,7 +288,7 @@ describe('heredocs', () => {
 
   it('skips a heredoc script with a non-shell shebang, and reads a shell one', () => {
     const py = shellOf('FROM x\nRUN <<EOF\n#!/usr/bin/env python3\nimport os; os.system("x")\nEOF\n').sh;
-    expect(py).toEqual({ commands: [], errors: [] });
+    expect(py).toEqual({ commands: [], assignments: [], errors: [] });
     const { text, sh } = shellOf('FROM x\nRUN <<EOF\n#!/bin/bash\nls -l\nEOF\n');
     expect(summary(sh)).toEqual([['ls', '-l']]);
     expect(sh!.commands[0].range).toEqual(find(text, 'ls -l'));
@@ -341,7 +341,7 @@ describe('parseShell', () => {
       expect(() => parseShell(s, 0)).not.toThrow();
     }
     expect(parseShell('if true; then ls', 0).errors.length).toBeGreaterThan(0);
-    expect(parseShell('', 0)).toEqual({ commands: [], errors: [] });
+    expect(parseShell('', 0)).toEqual({ commands: [], assignments: [], errors: [] });
   });
 });
 
@@ -370,5 +370,32 @@ describe('parse memo', () => {
     const snapshot = structuredClone(first);
     parseShell(script, 500).commands[0].args[0].range.start = -1;
     expect(parseShell(script, 0)).toEqual(snapshot);
+  });
+});
+
+describe('bare assignments', () => {
+  const names = (sh: ShellScript | null) => sh?.assignments.map((a) => [a.name, a.value?.value ?? null]);
+
+  it('lists statement assignments and for-loop variables, not command prefixes or export', () => {
+    const { text, sh } = shellOf('FROM alpine\nRUN A=1 B="$x"; for f in a b; do X=2 make; done; export Y=3; (Z=4); v=$(C=5 true) && sh -c "W=6"\n');
+    expect(names(sh)).toEqual([['A', '1'], ['B', null], ['f', null], ['Z', '4'], ['v', null], ['W', '6']]);
+    const a = sh!.assignments;
+    expect(slice(text, a[0].range)).toBe('A=1');
+    expect(slice(text, a[1].value!.range)).toBe('"$x"');
+    expect(slice(text, a[2].range)).toBe('f');
+    expect(slice(text, a[5].range)).toBe('W=6');
+    // `C=5 true` inside $( ) is a command with a prefix, not a bare assignment.
+    expect(sh!.commands.find((c) => c.name.value === 'true')!.assignments.map((x) => x.name)).toEqual(['C']);
+    // `X=2 make` keeps its prefix on the command; `export Y=3` is a command.
+    expect(sh!.commands.find((c) => c.name.value === 'make')!.assignments.map((x) => x.name)).toEqual(['X']);
+    expect(sh!.commands.map((c) => c.name.value)).toContain('export');
+  });
+
+  it('finds them across line continuations and keeps them through the parse memo', () => {
+    const text = 'FROM alpine\nRUN set -e \\\n    && TOKEN=abc \\\n    && for i in 1 2; do echo $i; done\n';
+    const first = shellOf(text).sh;
+    const again = shellOf(`# moved\n${text}`).sh;
+    expect(names(first)).toEqual([['TOKEN', 'abc'], ['i', null]]);
+    expect(again!.assignments.map((x) => x.range.start - 8)).toEqual(first!.assignments.map((x) => x.range.start));
   });
 });

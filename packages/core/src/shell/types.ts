@@ -67,6 +67,12 @@ export interface ShellCommand {
 export interface ShellScript {
   /** Simple commands in source order (by start offset; an outer `sh -c` precedes its inner commands). */
   commands: ShellCommand[];
+  /**
+   * Variables set by statements that run no command, in source order: `X=1` on its own (not the
+   * `X=1 cmd` prefix, which is the command's; not `export X=1`, a command) and the variable of
+   * `for X in ...`, whose value is null.
+   */
+  assignments: ShellAssignment[];
   /** Ranges where the parser found syntax errors (zero-length for a missing token). */
   errors: Range[];
 }
