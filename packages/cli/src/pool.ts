@@ -3,17 +3,26 @@ import type { FileReport } from '@stowage/reporters';
 import { UsageError } from './errors.js';
 import type { FileLinter, LintSettings, Target } from './lint-file.js';
 
-/** What a worker sends back for a batch. */
-export type WorkerReply = { reports: FileReport[] } | { error: string; usage: boolean };
+/** What a worker sends back for a batch (`start`: the batch's index into the targets). */
+export type WorkerReply = { start: number; reports: FileReport[] } | { error: string; usage: boolean };
+
+/** A batch as posted to a worker. */
+export interface WorkerBatch {
+  start: number;
+  targets: Target[];
+}
+
+/**
+ * Batches queued per worker. With one, a worker that finishes waits for the calling thread to
+ * come back to its event loop (between its own batches) before it gets the next: idle half the time.
+ */
+const IN_FLIGHT = 2;
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 // Workers inherit node's flags; --input-type (from `node --input-type=module -e`) would stop them loading.
 const WORKER_EXEC_ARGV = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
 
-interface Batch {
-  start: number;
-  targets: Target[];
-}
+type Batch = WorkerBatch;
 
 /**
  * Lints targets across `size` worker threads; reports come back in the order of `targets`.
@@ -44,36 +53,44 @@ export function lintInPool(targets: Target[], settings: LintSettings, size: numb
       if (error) reject(error);
       else resolve(reports);
     };
-    const done = (batch: Batch, batchReports: FileReport[]) => {
-      batchReports.forEach((r, i) => (reports[batch.start + i] = r));
+    const done = (start: number, batchReports: FileReport[]) => {
+      batchReports.forEach((r, i) => (reports[start + i] = r));
       if (--pending === 0) finish();
     };
 
-    const feed = (worker: Worker) => {
+    const inFlight = new Map<Worker, number>();
+    /** Posts the next batch to `worker`; false when there is none left. */
+    const feed = (worker: Worker): boolean => {
       const batch = settled ? undefined : batches[next++];
-      if (!batch) return retire(worker);
-      worker.once('message', (reply: WorkerReply) => {
-        if ('error' in reply) return finish(reply.usage ? new UsageError(reply.error) : new Error(reply.error));
-        done(batch, reply.reports);
-        feed(worker);
-      });
-      worker.postMessage(batch.targets);
+      if (!batch) return false;
+      inFlight.set(worker, (inFlight.get(worker) ?? 0) + 1);
+      worker.postMessage(batch);
+      return true;
+    };
+    const onReply = (worker: Worker, reply: WorkerReply) => {
+      if ('error' in reply) return finish(reply.usage ? new UsageError(reply.error) : new Error(reply.error));
+      const left = inFlight.get(worker)! - 1;
+      inFlight.set(worker, left);
+      done(reply.start, reply.reports);
+      if (!feed(worker) && left === 0) retire(worker);
     };
     for (let i = 0; i < Math.min(size, batches.length); i++) {
       const worker = new Worker(WORKER_URL, { workerData: settings, execArgv: WORKER_EXEC_ARGV, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
       workers.push(worker);
+      worker.on('message', (reply: WorkerReply) => onReply(worker, reply));
       worker.on('error', (error) => finish(error));
       worker.on('exit', (code) => {
         if (!retired.has(worker)) finish(new Error(`a lint worker stopped unexpectedly (exit code ${code})`));
       });
-      feed(worker);
+      for (let k = 0; k < IN_FLIGHT && feed(worker); k++);
+      if (!inFlight.get(worker)) retire(worker);
     }
 
     const lintLocally = async () => {
       for (let batch = batches[next++]; batch && !settled; batch = batches[next++]) {
         const batchReports: FileReport[] = [];
         for (const target of batch.targets) batchReports.push(await local.lintFile(target));
-        done(batch, batchReports);
+        done(batch.start, batchReports);
         // Let worker replies in between batches, so idle workers get their next batch.
         await new Promise((resolve) => setImmediate(resolve));
       }
