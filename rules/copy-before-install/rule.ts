@@ -105,6 +105,7 @@ export default defineRule({
   create(ctx) {
     const { model } = ctx;
     const reported = new Set<Instruction>();
+    const steps = new Map<Instruction, Set<Family>>();
 
     function envAt(stage: Stage, run: Instruction) {
       const scope = model.scopeAt(run);
@@ -150,7 +151,10 @@ export default defineRule({
 
     /** `nuget restore`, `go mod tidy`, `go get`, `poetry lock`: a step of the family that is not an install the rule reports. */
     function familyStep(run: Instruction): Set<Family> {
-      const out = new Set<Family>();
+      // A stage's RUNs are read again for every stage built on it: once per RUN.
+      let out = steps.get(run);
+      if (out) return out;
+      steps.set(run, (out = new Set<Family>()));
       const script = model.shellOf(run);
       for (const c of script?.commands ?? []) if (c.name.value && /(^|\/)nuget(\.exe)?$/i.test(c.name.value)) out.add('dotnet');
       for (const pm of packageManagerCommands(script)) {
