@@ -232,6 +232,7 @@ export default defineRule({
       }
       return null;
     }
+    const isBroad = (c: ContextCopy | null) => !!c && !c.unresolved && c.sources.some((s) => isWholeContext(s) || isSourceDir(s));
     const manifestCopy = (seq: Instruction[], before: number, install: Install) => manifestCopyIn(seq, 0, before, install);
     const manifestCopyBetween = (seq: Instruction[], from: number, to: number, install: Install) => manifestCopyIn(seq, from + 1, to, install) !== null;
 
@@ -240,6 +241,8 @@ export default defineRule({
         if (isWindowsStage(model, stage)) return;
         const seq: Instruction[] = [];
         for (const s of stageChain(stage)) for (const i of s.instructions) if (i.kind !== 'ONBUILD') seq.push(i);
+        // Every finding points at a broad COPY of the chain: without one, no RUN needs its shell read.
+        if (!seq.some((i) => (i.kind === 'COPY' || i.kind === 'ADD') && isBroad(contextCopy(model, i)))) return;
         const own = new Set(stage.instructions);
         const broad: { copy: ContextCopy; pos: number }[] = [];
         const installsAt = new Map<Family, number[]>();
@@ -248,7 +251,7 @@ export default defineRule({
         seq.forEach((instr, pos) => {
           if (instr.kind === 'COPY' || instr.kind === 'ADD') {
             const c = contextCopy(model, instr);
-            if (c && !c.unresolved && c.sources.some((s) => isWholeContext(s) || isSourceDir(s))) broad.push({ copy: c, pos });
+            if (isBroad(c)) broad.push({ copy: c!, pos });
             return;
           }
           if (instr.kind !== 'RUN') return;
