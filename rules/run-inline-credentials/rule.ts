@@ -2,7 +2,7 @@ import {
   defineRule, type Instruction, type Range, type RelatedLocation, type ReportInput, type SemanticModel, type ShellCommand, type ShellWord, type Stage,
 } from '@stowage/core';
 import {
-  declaredAt, inFinalImage, isPlaceholder, judgeProperty, knownSecrets, lineAt, secretId, secretName, shownSecret,
+  declaredAt, inFinalImage, isPlaceholder, judgeProperty, knownSecrets, lineAt, secretId, secretName, secretVariable, shownSecret,
   stageLabel, literalIsSecret, urlUserinfos, hasFormatDirective, type Declared, type Verdict,
 } from '../_lib/secrets.js';
 
@@ -27,6 +27,14 @@ export default defineRule({
     const { model } = ctx;
     return {
       RUN(run) {
+        if (!mayHoldCredential(model, run)) {
+          // Only the known token formats, which need no shell; shellOf is null only without arguments.
+          if (run.argsRange === null) return;
+          const scan = new Scan(model, run);
+          scan.knownFormats();
+          scan.report(ctx.report);
+          return;
+        }
         const script = model.shellOf(run);
         if (!script) return;
         const scan = new Scan(model, run);
@@ -40,6 +48,49 @@ export default defineRule({
 });
 
 // ---------------------------------------------------------------------------------------------
+// What a RUN's text must hold for the shell reading below to find anything: most RUNs hold none of
+// it, and then their shell is not parsed at all. Word values only drop quotes and backslashes
+// (`$'...'` can make any text, so it needs the shell), so the text without them holds every
+// command name, option and variable reference the shell reading can see, nested `sh -c` too.
+
+/** Command names and the words their credential options need (see `Scan.command`). */
+const LITERAL_SITES: [RegExp, RegExp | null][] = [
+  // An option word starts after a separator (or a removed quote), never after a word character.
+  [/curl/, /(?<![A-Za-z0-9_-])-[uUH]|--user|--proxy-user|--header|--proxy-header|--oauth2-bearer/],
+  [/wget/, /pass|--header/],
+  [/mysql|mariadb/, /-p/],
+  [/mongo|redis-cli|sqlcmd|bcp|sshpass|htpasswd/, null],
+  [/docker|podman|buildah|skopeo|nerdctl|oras|crane|regctl|helm/, /login/],
+  [/npm|yarn|pnpm/, /_auth|_password|npmAuth|npmPassword/],
+  [/echo|printf/, /passwd|_auth|_password|npmAuth|netrc/],
+];
+
+const URL_PASSWORD = /:\/\/[^\s/@'"`<>]*:[^\s/@'"`<>]*@/;
+
+/** Whether the RUN may hold a credential the shell reading finds (false: provably none; known formats aside). */
+export function mayHoldCredential(model: SemanticModel, run: Instruction): boolean {
+  if (run.jsonForm || run.heredocs.length > 0 || run.argsRange === null) return true;
+  const raw = model.text.slice(run.argsRange.start, run.argsRange.end);
+  if (raw.includes("$'")) return true;
+  if (raw.includes('%') && isWindows(model, model.stageOf(run))) return true;
+  const t = raw.replace(/[\\'"]/g, '');
+  // A URL's password (`scheme://user:password@`); a user alone only matters as a reference, below.
+  if (t.includes('@') && URL_PASSWORD.test(t)) return true;
+  // References to a variable that holds a credential (`$NAME`, `${NAME`, `$env:NAME`).
+  if (t.includes('$')) {
+    const refs = /\$(?:env:)?\{?([A-Za-z_][A-Za-z0-9_]*)/gi;
+    // `$env:NAME` gives NAME; `${env:...}` gives `env`, as the scan reads them.
+    for (let m = refs.exec(t); m; m = refs.exec(t)) if (secretVariable(model, run, m[1])) return true;
+  }
+  // `NAME=value` assignments and `export NAME=value` under a secret-looking name.
+  if (t.includes('=')) {
+    if (/\]\+?=/.test(t)) return true;
+    const assigns = /([A-Za-z_][A-Za-z0-9_]*)\+?=/g;
+    for (let m = assigns.exec(t); m; m = assigns.exec(t)) if (secretName(m[1])) return true;
+  }
+  for (const [name, words] of LITERAL_SITES) if (name.test(t) && (words === null || words.test(t))) return true;
+  return false;
+}
 
 interface Literal {
   range: Range;
