@@ -12,8 +12,17 @@ import type { Instruction, SemanticModel, ShellCommand, ShellScript, ShellWord, 
 const WINDOWS_IMAGE = /(^|[/:_.-])(windows|windowsservercore|servercore|nanoserver|ltsc20\d\d)([/:_.-]|$)|mcr\.microsoft\.com\/(windows|powershell)/i;
 const WINDOWS_SHELL = /\b(powershell|pwsh|cmd)(\.exe)?\b/i;
 
+// Several rules ask for every stage: computed once per stage.
+const windowsStages = new WeakMap<Stage, boolean>();
+
 /** A Windows (or PowerShell) stage, through its FROM chain: its RUNs are not POSIX shell. */
 export function isWindowsStage(model: SemanticModel, stage: Stage): boolean {
+  let w = windowsStages.get(stage);
+  if (w === undefined) windowsStages.set(stage, (w = windowsStageNew(model, stage)));
+  return w;
+}
+
+function windowsStageNew(model: SemanticModel, stage: Stage): boolean {
   for (let s: Stage | null = stage; s; s = s.parent) {
     if (s.instructions.some((i) => i.kind === 'SHELL' && WINDOWS_SHELL.test(i.args.map((a) => a.value).join(' ')))) return true;
     if (!s.parent && WINDOWS_IMAGE.test(s.base.expanded)) return true;
@@ -43,13 +52,30 @@ function escapeRe(s: string): string {
 
 /** `$NAME` or `${NAME...}` appears in the text (quotes and escapes ignored: a conservative yes). */
 export function refersTo(text: string, name: string): boolean {
-  return new RegExp(`\\$(?:\\{[!#]?${escapeRe(name)}(?![A-Za-z0-9_])|${escapeRe(name)}(?![A-Za-z0-9_]))`).test(text);
+  // Both need the name itself in the text: a plain search rules most texts out.
+  if (!text.includes(name)) return false;
+  let re = refRes.get(name);
+  if (!re) {
+    if (refRes.size >= 5000) refRes.clear();
+    refRes.set(name, (re = new RegExp(`\\$(?:\\{[!#]?${escapeRe(name)}(?![A-Za-z0-9_])|${escapeRe(name)}(?![A-Za-z0-9_]))`)));
+  }
+  return re.test(text);
 }
 
 /** The name appears as a whole word anywhere (`printenv NAME`, `os.environ['NAME']`, `$NAME`). */
 export function mentions(text: string, name: string): boolean {
-  return new RegExp(`(?<![A-Za-z0-9_])${escapeRe(name)}(?![A-Za-z0-9_])`).test(text);
+  if (!text.includes(name)) return false;
+  let re = wordRes.get(name);
+  if (!re) {
+    if (wordRes.size >= 5000) wordRes.clear();
+    wordRes.set(name, (re = new RegExp(`(?<![A-Za-z0-9_])${escapeRe(name)}(?![A-Za-z0-9_])`)));
+  }
+  return re.test(text);
 }
+
+// Compiled once per name (non-global, so `test` keeps no state); bounded.
+const refRes = new Map<string, RegExp>();
+const wordRes = new Map<string, RegExp>();
 
 /** Offset of the start of the line holding `offset`. */
 export function lineStartOf(model: SemanticModel, offset: number): number {

@@ -578,8 +578,18 @@ const EXECUTABLES: Readonly<Record<string, Manager>> = {
   dotnet: 'dotnet',
 };
 
-/** One shell command read as a package-manager invocation, or null when it is none. */
+// Several rules classify the same commands: once per command object (results are never mutated).
+const classified = new WeakMap<ShellCommand, PackageManagerCommand | null>();
+const byScript = new WeakMap<ShellScript, readonly PackageManagerCommand[]>();
+
+/** One shell command read as a package-manager invocation, or null when it is none. Do not mutate the result. */
 export function classify(cmd: ShellCommand): PackageManagerCommand | null {
+  let pm = classified.get(cmd);
+  if (pm === undefined) classified.set(cmd, (pm = classifyNew(cmd)));
+  return pm;
+}
+
+function classifyNew(cmd: ShellCommand): PackageManagerCommand | null {
   const inner = unwrap(cmd);
   if (!inner) return null;
   const found = detect(inner.name, inner.args);
@@ -594,14 +604,17 @@ export function classify(cmd: ShellCommand): PackageManagerCommand | null {
   return base;
 }
 
-/** Every package-manager command of a RUN's shell, in source order. */
-export function packageManagerCommands(script: ShellScript | null): PackageManagerCommand[] {
+/** Every package-manager command of a RUN's shell, in source order (shared: do not mutate). */
+export function packageManagerCommands(script: ShellScript | null): readonly PackageManagerCommand[] {
   if (!script) return [];
-  const out: PackageManagerCommand[] = [];
+  let out = byScript.get(script);
+  if (out) return out;
+  const found: PackageManagerCommand[] = [];
   for (const c of script.commands) {
     const pm = classify(c);
-    if (pm) out.push(pm);
+    if (pm) found.push(pm);
   }
+  byScript.set(script, (out = found));
   return out;
 }
 

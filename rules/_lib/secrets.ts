@@ -138,6 +138,18 @@ const KIND_WHAT: Record<SecretKind, string> = {
  * `auth`, `key`...) matched as whole words of the name, minus the names of public material.
  */
 export function secretName(name: string): SecretName | null {
+  // Pure in the name, and names repeat across RUNs and files: memoised (bounded).
+  let found = secretNames.get(name);
+  if (found === undefined) {
+    if (secretNames.size >= 20000) secretNames.clear();
+    secretNames.set(name, (found = judgeName(name)));
+  }
+  return found;
+}
+
+const secretNames = new Map<string, SecretName | null>();
+
+function judgeName(name: string): SecretName | null {
   const words = nameWords(name);
   if (words.length === 0) return null;
   if (words.some((w) => NEUTRAL_ANYWHERE.has(w))) return null;
@@ -235,9 +247,13 @@ const KNOWN_FORMATS: [RegExp, string][] = [
 /** AWS's documented example keys (`AKIAIOSFODNN7EXAMPLE`) and the like. */
 const EXAMPLE = /EXAMPLE/;
 
+/** A literal part of every format above: one scan rules most texts out. */
+const ANY_FORMAT = /AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|-----BEGIN|eyJ|npm_|AIza|k_live_|dckr_pat_|pypi-|hf_/;
+
 /** Known credential formats in `text`, in order. */
 export function knownSecrets(text: string): SecretMatch[] {
   const out: SecretMatch[] = [];
+  if (!ANY_FORMAT.test(text)) return out;
   for (const [re, what] of KNOWN_FORMATS) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {

@@ -105,6 +105,7 @@ export default defineRule({
   create(ctx) {
     const { model } = ctx;
     const reported = new Set<Instruction>();
+    const steps = new Map<Instruction, Set<Family>>();
 
     function envAt(stage: Stage, run: Instruction) {
       const scope = model.scopeAt(run);
@@ -150,7 +151,10 @@ export default defineRule({
 
     /** `nuget restore`, `go mod tidy`, `go get`, `poetry lock`: a step of the family that is not an install the rule reports. */
     function familyStep(run: Instruction): Set<Family> {
-      const out = new Set<Family>();
+      // A stage's RUNs are read again for every stage built on it: once per RUN.
+      let out = steps.get(run);
+      if (out) return out;
+      steps.set(run, (out = new Set<Family>()));
       const script = model.shellOf(run);
       for (const c of script?.commands ?? []) if (c.name.value && /(^|\/)nuget(\.exe)?$/i.test(c.name.value)) out.add('dotnet');
       for (const pm of packageManagerCommands(script)) {
@@ -228,6 +232,7 @@ export default defineRule({
       }
       return null;
     }
+    const isBroad = (c: ContextCopy | null) => !!c && !c.unresolved && c.sources.some((s) => isWholeContext(s) || isSourceDir(s));
     const manifestCopy = (seq: Instruction[], before: number, install: Install) => manifestCopyIn(seq, 0, before, install);
     const manifestCopyBetween = (seq: Instruction[], from: number, to: number, install: Install) => manifestCopyIn(seq, from + 1, to, install) !== null;
 
@@ -236,6 +241,8 @@ export default defineRule({
         if (isWindowsStage(model, stage)) return;
         const seq: Instruction[] = [];
         for (const s of stageChain(stage)) for (const i of s.instructions) if (i.kind !== 'ONBUILD') seq.push(i);
+        // Every finding points at a broad COPY of the chain: without one, no RUN needs its shell read.
+        if (!seq.some((i) => (i.kind === 'COPY' || i.kind === 'ADD') && isBroad(contextCopy(model, i)))) return;
         const own = new Set(stage.instructions);
         const broad: { copy: ContextCopy; pos: number }[] = [];
         const installsAt = new Map<Family, number[]>();
@@ -244,7 +251,7 @@ export default defineRule({
         seq.forEach((instr, pos) => {
           if (instr.kind === 'COPY' || instr.kind === 'ADD') {
             const c = contextCopy(model, instr);
-            if (c && !c.unresolved && c.sources.some((s) => isWholeContext(s) || isSourceDir(s))) broad.push({ copy: c, pos });
+            if (isBroad(c)) broad.push({ copy: c!, pos });
             return;
           }
           if (instr.kind !== 'RUN') return;

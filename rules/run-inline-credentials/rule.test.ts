@@ -1,6 +1,6 @@
-import { initShell, lint, RuleTester } from '@stowage/core';
+import { buildModel, initShell, lint, parse, RuleTester } from '@stowage/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import rule from './rule.js';
+import rule, { mayHoldCredential } from './rule.js';
 
 // Token-shaped test values are built from pieces so no scanner takes this file for a leak.
 const GH_TOKEN = ['ghp', '0123456789abcdefghijklmnopqrstuvwxyzAB'].join('_');
@@ -241,4 +241,49 @@ new RuleTester({ describe, it, beforeAll }).run(rule, {
       }],
     },
   ],
+});
+
+// The text pre-check skips the shell parse of RUNs that cannot hold a credential: each of these
+// must still be read (and reported), however the command or option is spelled.
+describe('the text pre-check lets through every RUN the rule reports', () => {
+  beforeAll(() => initShell());
+  const cases: [string, string][] = [
+    ['quoted command name', 'FROM alpine\nRUN c"ur"l -u admin:hunter2hunter2 https://example.com\n'],
+    ['escaped option', 'FROM alpine\nRUN curl \\-u admin:hunter2hunter2 https://example.com\n'],
+    ['quoted option after a separator', 'FROM alpine\nRUN true;curl "-u" admin:hunter2hunter2 https://example.com\n'],
+    ['long option', 'FROM alpine\nRUN curl --user=admin:hunter2hunter2 https://example.com\n'],
+    ['header', 'FROM alpine\nRUN curl -H "Authorization: Bearer 0a1b2c3d4e5f6a7b8c9d" https://example.com\n'],
+    ['nested sh -c', 'FROM alpine\nRUN sh -c "wget --password=hunter2hunter2 https://example.com"\n'],
+    ['URL password', 'FROM alpine\nRUN git clone https://deploy:s3cretpw@git.example.com/a.git\n'],
+    ['URL password with quotes inside', 'FROM alpine\nRUN git clone https://deploy:"s3cretpw"@git.example.com/a.git\n'],
+    ['secret assignment', 'FROM postgres\nRUN PGPASSWORD=hunter2hunter2 psql -h db -c "select 1"\n'],
+    ['quoted export', 'FROM postgres\nRUN export "DB_PASSWORD=hunter2hunter2"\n'],
+    ['secret build arg', 'FROM alpine\nARG API_TOKEN\nRUN curl https://example.com/?t=$API_TOKEN\n'],
+    ['secret build arg, braced and quoted', 'FROM alpine\nARG API_TOKEN\nRUN echo "${API_TOKEN}" > /tmp/x\n'],
+    ['PowerShell env reference', 'FROM alpine\nARG API_TOKEN\nRUN Write-Host $env:API_TOKEN\n'],
+    ['cmd %NAME% reference', 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nARG API_TOKEN\nRUN echo %API_TOKEN%\n'],
+    ['mysql -p', 'FROM mysql\nRUN mysql -u root -p"hunter2hunter2" -e "select 1"\n'],
+    ['docker login', 'FROM docker\nRUN docker login -u bob -p hunter2hunter2 registry.example.com\n'],
+    ['npm config', 'FROM node\nRUN npm config set //registry.example.com/:_authToken abcdef0123456789abcdef\n'],
+    ['chpasswd', 'FROM alpine\nRUN echo "root:hunter2hunter2" | chpasswd\n'],
+    ['sshpass', 'FROM alpine\nRUN sshpass -p hunter2hunter2 ssh host true\n'],
+  ];
+  for (const [name, code] of cases) {
+    it(name, () => {
+      const result = lint(code, { rules: [{ rule, severity: 'error' }] });
+      expect(result.diagnostics.filter((d) => d.ruleId === rule.meta.id).length, code).toBeGreaterThan(0);
+    });
+  }
+  it('text the scan may decode is always read: $\'...\', arrays, +=', () => {
+    for (const run of ["bash -c $'\\x63url -u a:b x'", 'A[0]=x', 'DB_PASSWORD+=x', 'ARR[1]+=x']) {
+      const { ast, lines } = parse(`FROM alpine\nRUN ${run}\n`);
+      const model = buildModel(ast, lines);
+      expect(mayHoldCredential(model, model.stages[0].instructions[0]), run).toBe(true);
+    }
+  });
+  it('skips RUNs that cannot hold a credential, but still finds token formats there', () => {
+    const result = lint(`FROM alpine\nRUN apt-get install -y curl && mkdir -p /app\nRUN touch ${GH_TOKEN}\n`, { rules: [{ rule, severity: 'error' }] });
+    expect(result.diagnostics.length).toBe(1);
+    expect(result.diagnostics[0].message).toContain('a GitHub token');
+  });
 });

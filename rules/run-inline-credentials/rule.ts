@@ -2,7 +2,7 @@ import {
   defineRule, type Instruction, type Range, type RelatedLocation, type ReportInput, type SemanticModel, type ShellCommand, type ShellWord, type Stage,
 } from '@stowage/core';
 import {
-  inFinalImage, isPlaceholder, judgeProperty, knownSecrets, lineAt, secretId, secretName, secretVariable, shownSecret,
+  declaredAt, inFinalImage, isPlaceholder, judgeProperty, knownSecrets, lineAt, secretId, secretName, secretVariable, shownSecret,
   stageLabel, literalIsSecret, urlUserinfos, hasFormatDirective, type Declared, type Verdict,
 } from '../_lib/secrets.js';
 
@@ -27,6 +27,14 @@ export default defineRule({
     const { model } = ctx;
     return {
       RUN(run) {
+        if (!mayHoldCredential(model, run)) {
+          // Only the known token formats, which need no shell; shellOf is null only without arguments.
+          if (run.argsRange === null) return;
+          const scan = new Scan(model, run);
+          scan.knownFormats();
+          scan.report(ctx.report);
+          return;
+        }
         const script = model.shellOf(run);
         if (!script) return;
         const scan = new Scan(model, run);
@@ -40,6 +48,49 @@ export default defineRule({
 });
 
 // ---------------------------------------------------------------------------------------------
+// What a RUN's text must hold for the shell reading below to find anything: most RUNs hold none of
+// it, and then their shell is not parsed at all. Word values only drop quotes and backslashes
+// (`$'...'` can make any text, so it needs the shell), so the text without them holds every
+// command name, option and variable reference the shell reading can see, nested `sh -c` too.
+
+/** Command names and the words their credential options need (see `Scan.command`). */
+const LITERAL_SITES: [RegExp, RegExp | null][] = [
+  // An option word starts after a separator (or a removed quote), never after a word character.
+  [/curl/, /(?<![A-Za-z0-9_-])-[uUH]|--user|--proxy-user|--header|--proxy-header|--oauth2-bearer/],
+  [/wget/, /pass|--header/],
+  [/mysql|mariadb/, /-p/],
+  [/mongo|redis-cli|sqlcmd|bcp|sshpass|htpasswd/, null],
+  [/docker|podman|buildah|skopeo|nerdctl|oras|crane|regctl|helm/, /login/],
+  [/npm|yarn|pnpm/, /_auth|_password|npmAuth|npmPassword/],
+  [/echo|printf/, /passwd|_auth|_password|npmAuth|netrc/],
+];
+
+const URL_PASSWORD = /:\/\/[^\s/@'"`<>]*:[^\s/@'"`<>]*@/;
+
+/** Whether the RUN may hold a credential the shell reading finds (false: provably none; known formats aside). */
+export function mayHoldCredential(model: SemanticModel, run: Instruction): boolean {
+  if (run.jsonForm || run.heredocs.length > 0 || run.argsRange === null) return true;
+  const raw = model.text.slice(run.argsRange.start, run.argsRange.end);
+  if (raw.includes("$'")) return true;
+  if (raw.includes('%') && isWindows(model, model.stageOf(run))) return true;
+  const t = raw.replace(/[\\'"]/g, '');
+  // A URL's password (`scheme://user:password@`); a user alone only matters as a reference, below.
+  if (t.includes('@') && URL_PASSWORD.test(t)) return true;
+  // References to a variable that holds a credential (`$NAME`, `${NAME`, `$env:NAME`).
+  if (t.includes('$')) {
+    const refs = /\$(?:env:)?\{?([A-Za-z_][A-Za-z0-9_]*)/gi;
+    // `$env:NAME` gives NAME; `${env:...}` gives `env`, as the scan reads them.
+    for (let m = refs.exec(t); m; m = refs.exec(t)) if (secretVariable(model, run, m[1])) return true;
+  }
+  // `NAME=value` assignments and `export NAME=value` under a secret-looking name.
+  if (t.includes('=')) {
+    if (/\]\+?=/.test(t)) return true;
+    const assigns = /([A-Za-z_][A-Za-z0-9_]*)\+?=/g;
+    for (let m = assigns.exec(t); m; m = assigns.exec(t)) if (secretName(m[1])) return true;
+  }
+  for (const [name, words] of LITERAL_SITES) if (name.test(t) && (words === null || words.test(t))) return true;
+  return false;
+}
 
 interface Literal {
   range: Range;
@@ -211,8 +262,18 @@ class Scan {
       const env = flag.options.find((o) => o.key.toLowerCase() === 'env')?.value;
       if (type === 'secret' && env) this.own.add(env);
     }
-    this.findAssignments();
   }
+
+  /** Whether the RUN sets `name` itself; its assignments are looked for on first need (most RUNs use no secret variable). */
+  private owns(name: string): boolean {
+    if (!this.assignmentsFound) {
+      this.assignmentsFound = true;
+      this.findAssignments();
+    }
+    return this.own.has(name);
+  }
+
+  private assignmentsFound = false;
 
   private readonly unquoted = new Map<ShellWord, Unquoted>();
 
@@ -437,19 +498,27 @@ class Scan {
 
   /** URLs with user info and variables in every word of the command. */
   private generic(cmd: ShellCommand): void {
-    for (const w of [cmd.name, ...cmd.args, ...cmd.assignments.flatMap((a) => (a.value ? [a.value] : [])), ...cmd.redirects.flatMap((r) => (r.target ? [r.target] : []))]) {
-      const u = this.unq(w);
-      for (const info of urlUserinfos(u.text)) {
-        const user = span(u, info.user.start, info.user.end);
-        if (user) for (const r of refsIn(u, user.from, user.to)) this.variable(u, r, ', used as the user of a URL', '');
-        const pass = info.password && span(u, info.password.start, info.password.end);
-        if (!pass) continue;
-        if (/^(anonymous|ftp)$/i.test(info.user.text) || /^(x-oauth-basic|x-oauth|oauth2|x)$/i.test(pass.text)) continue;
-        if (hasFormatDirective(pass.text)) continue;
-        this.secret(pass, 'A URL passes a password', ', used as the password of a URL', '');
-      }
-      for (const r of refsIn(u)) this.variable(u, r, '', '');
+    this.genericWord(cmd.name);
+    for (const a of cmd.args) this.genericWord(a);
+    for (const a of cmd.assignments) if (a.value) this.genericWord(a.value);
+    for (const r of cmd.redirects) if (r.target) this.genericWord(r.target);
+  }
+
+  private genericWord(w: ShellWord): void {
+    // A URL's user info needs `@`, a reference `$` (or `%` for cmd): most words have neither.
+    const raw = w.raw;
+    if (!raw.includes('@') && !raw.includes('$') && !(this.windows && raw.includes('%'))) return;
+    const u = this.unq(w);
+    for (const info of urlUserinfos(u.text)) {
+      const user = span(u, info.user.start, info.user.end);
+      if (user) for (const r of refsIn(u, user.from, user.to)) this.variable(u, r, ', used as the user of a URL', '');
+      const pass = info.password && span(u, info.password.start, info.password.end);
+      if (!pass) continue;
+      if (/^(anonymous|ftp)$/i.test(info.user.text) || /^(x-oauth-basic|x-oauth|oauth2|x)$/i.test(pass.text)) continue;
+      if (hasFormatDirective(pass.text)) continue;
+      this.secret(pass, 'A URL passes a password', ', used as the password of a URL', '');
     }
+    for (const r of refsIn(u)) this.variable(u, r, '', '');
   }
 
   /** `NAME=value` before a command (`PGPASSWORD=x psql`). */
@@ -520,9 +589,12 @@ class Scan {
   }
 
   private variable(u: Unquoted, r: Ref, use: string, writes: string): void {
-    if (this.own.has(r.name)) return;
-    const found = secretVariable(this.model, this.run, r.name);
-    if (!found) return;
+    // Undeclared names (most) need no look at the RUN's own assignments; judging order is kept.
+    const d = declaredAt(this.model, this.run, r.name);
+    if (!d || this.owns(r.name)) return;
+    const verdict = judgeProperty(this.model, d.instruction, d.property);
+    if (!verdict) return;
+    const found = { declared: d, verdict };
     const range = { start: u.base + u.map[r.from], end: u.base + u.map[r.to - 1] + 1 };
     // Shown as `$NAME` / `${NAME}` / `%NAME%`: a default (`${NAME:-...}`) may be a literal secret.
     const text = u.text.slice(r.from, r.to);
@@ -631,6 +703,15 @@ class Scan {
 /** The stage runs Windows commands: backtick escapes, a cmd/PowerShell SHELL, or a Windows base image. */
 function isWindows(model: SemanticModel, stage: Stage | null): boolean {
   if (model.ast.escapeChar === '`') return true;
+  if (!stage) return false;
+  let w = windowsStages.get(stage);
+  if (w === undefined) windowsStages.set(stage, (w = windowsChain(stage)));
+  return w;
+}
+
+const windowsStages = new WeakMap<Stage, boolean>();
+
+function windowsChain(stage: Stage | null): boolean {
   for (let s = stage; s; s = s.parent) {
     if (/windows|nanoserver|servercore/i.test(s.base.expanded)) return true;
     if (s.instructions.some((i) => i.kind === 'SHELL' && /cmd|powershell|pwsh/i.test(i.args.map((a) => a.value).join(' ')))) return true;
