@@ -159,3 +159,22 @@ describe('dockerfile-ast speed-ups keep its answers', () => {
     expect(copy.getFlags()).toHaveLength(2);
   });
 });
+
+describe('dockerfile-ast builds each instruction once', () => {
+  it('reuses the object made for the heredoc scan, and keeps heredoc bounds', async () => {
+    const { vi } = await import('vitest');
+    const { Parser } = await import('dockerfile-ast/lib/parser.js');
+    parse('');
+    const spy = vi.spyOn(Parser, 'createInstruction');
+    try {
+      const text = 'FROM a\nRUN x \\\n  y\nRUN <<EOF\nbody\nEOF\nCMD z\n';
+      const { ast } = parse(text);
+      // Heredoc-free lines are built once; the heredoc RUN twice (its end moves past the body).
+      expect(spy).toHaveBeenCalledTimes(5);
+      expect(ast.instructions.map((i) => slice(text, i.range))).toEqual(['FROM a', 'RUN x \\\n  y', 'RUN <<EOF\nbody\nEOF', 'CMD z']);
+      expect(ast.instructions[1].args.map((a) => a.value)).toEqual(['x', 'y']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { DockerfileParser, Instruction as DfInstructionClass, ModifiableInstruction as DfModifiableInstruction } from 'dockerfile-ast';
+import { Parser as DfParser } from 'dockerfile-ast/lib/parser.js';
 import type {
   Argument as DfArgument,
   Dockerfile as DfDockerfile,
@@ -127,6 +128,33 @@ function memoizeArgumentSplitting(): void {
   base[PATCHED] = true;
 }
 memoizeArgumentSplitting();
+
+/**
+ * dockerfile-ast's parser builds each instruction twice: once to look for heredocs after its
+ * first line, then again with the same bounds to keep (or wider bounds past the heredocs). The
+ * object depends only on those arguments, so hand back the first one when they repeat; it then
+ * also keeps the arguments split the first time.
+ */
+const LAST = Symbol('stowage.lastInstruction');
+function reuseInstructionObjects(): void {
+  type Last = { dockerfile: unknown; instruction: string; start: number; instructionEnd: number; end: number; made: unknown };
+  type Create = (dockerfile: unknown, instruction: string, start: number, instructionEnd: number, end: number) => unknown;
+  const proto = DfParser.prototype as unknown as { createInstruction: Create; [LAST]?: Last | null; [PATCHED]?: true };
+  if (proto[PATCHED]) return;
+  const create = proto.createInstruction;
+  proto.createInstruction = function (this: typeof proto, dockerfile, instruction, start, instructionEnd, end) {
+    const last = this[LAST];
+    if (last && last.start === start && last.end === end && last.instructionEnd === instructionEnd && last.instruction === instruction && last.dockerfile === dockerfile) {
+      this[LAST] = null;
+      return last.made;
+    }
+    const made = create.call(this, dockerfile, instruction, start, instructionEnd, end);
+    this[LAST] = { dockerfile, instruction, start, instructionEnd, end, made };
+    return made;
+  };
+  proto[PATCHED] = true;
+}
+reuseInstructionObjects();
 
 interface LspPosition {
   line: number;
