@@ -1,0 +1,74 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DockerfileParser } from 'dockerfile-ast';
+import { describe, expect, it } from 'vitest';
+import { corpusDir, goldFiles, haveShared, listFiles } from '../../../../test/corpus/files.js';
+import { ORIGINAL_SPLIT, parse } from './parse.js';
+import { splitRawArguments, type SplitSource } from './split.js';
+
+parse(''); // installs the patches
+type Arg = { getValue(): string; getRange(): unknown };
+type Instr = SplitSource & { [ORIGINAL_SPLIT]: () => Arg[]; getKeyword(): string; getTriggerInstruction?(): Instr | null };
+
+const show = (args: Arg[]) => JSON.stringify(args.map((a) => [a.getValue(), a.getRange()]));
+
+/** Compares the fast split with dockerfile-ast's own for every instruction (and ONBUILD trigger) of a text. */
+function differences(text: string): string[] {
+  const out: string[] = [];
+  const check = (instr: Instr) => {
+    const want = show(instr[ORIGINAL_SPLIT]());
+    const got = show(splitRawArguments(instr));
+    if (want !== got) out.push(`${JSON.stringify(text.slice(0, 200))}\n  want ${want}\n  got  ${got}`);
+    if (instr.getKeyword() === 'ONBUILD' && instr.getTriggerInstruction) {
+      const trigger = instr.getTriggerInstruction();
+      if (trigger) check(trigger);
+    }
+  };
+  for (const instr of DockerfileParser.parse(text).getInstructions()) check(instr as unknown as Instr);
+  return out;
+}
+
+/** Each text as written and with the backtick escape directive, which changes the splitting. */
+function checkAll(texts: Iterable<string>): string[] {
+  const out: string[] = [];
+  for (const text of texts) {
+    out.push(...differences(text), ...differences('# escape=`\n' + text));
+    if (out.length > 5) break;
+  }
+  return out;
+}
+
+const tricky = fileURLToPath(new URL('../../../../test/bench/tricky/', import.meta.url));
+
+describe('splitRawArguments equals dockerfile-ast 0.7.1 getRawArguments', () => {
+  it('on hand-made tricky input', () => {
+    const texts = readdirSync(tricky).map((n) => readFileSync(path.join(tricky, n), 'utf8'));
+    texts.push(
+      'RUN a\\', 'RUN a \\', 'RUN a \\ \t', 'RUN a\\ b', 'RUN \\$x \\\\y \\"z', 'RUN a \\ \nb', 'RUN a\\ \r\n b',
+      'RUN a \\\n# c\n  b', 'RUN a \\\r\n# c\r\n  b \\\r\n', 'RUN a\\\n\\\nb', 'RUN x\\\rb', 'RUN \\\n\n\n', 'RUN `a `\nb',
+      'ENV a=b\\\n  c=d', 'RUN a \\  x', 'RUN \\ \\ a', 'RUN a\\\t\t\nb', '', 'RUN', 'RUN ', 'RUN #x', 'RUN a \\\n #x\\\n b',
+    );
+    expect(checkAll(texts)).toEqual([]);
+  });
+
+  it('on random input', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const parts = ['RUN ', 'COPY ', 'ONBUILD ', 'a', 'bc', ' ', '  ', '\t', '\n', '\r\n', '\r', '\\', '`', '\\\n', '`\n', '\\ \n', '#', '# c\n', '$', '"', "'", '=', '--x=y '];
+    const texts: string[] = [];
+    for (let n = 0; n < 3000; n++) {
+      let s = rand() < 0.5 ? 'RUN ' : 'ONBUILD RUN ';
+      const len = Math.floor(rand() * 30);
+      for (let i = 0; i < len; i++) s += parts[Math.floor(rand() * parts.length)];
+      texts.push(s);
+    }
+    expect(checkAll(texts)).toEqual([]);
+  });
+
+  it.runIf(haveShared)('on every corpus and gold file', () => {
+    const files = [...listFiles(corpusDir), ...goldFiles()];
+    expect(files.length).toBeGreaterThan(3900);
+    expect(checkAll(files.map((f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, '')))).toEqual([]);
+  }, 120_000);
+});
