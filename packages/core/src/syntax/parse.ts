@@ -227,11 +227,27 @@ function argProperty(w: Word, escapeChar: string): Property {
   return {
     name: w.raw.slice(0, eq),
     nameRange: { start: w.range.start, end: w.range.start + eq },
-    value: unquote(rawValue.replace(/\\\r?\n/g, ''), escapeChar),
+    value: unquote(joinLines(rawValue), escapeChar),
     rawValue,
     valueRange: { start: w.range.start + eq + 1, end: w.range.end },
     range: w.range,
   };
+}
+
+const CONTINUATION = /\\\r?\n/g;
+/** The text without backslash line continuations (most words have no line break at all). */
+function joinLines(raw: string): string {
+  return raw.indexOf('\n') < 0 ? raw : raw.replace(CONTINUATION, '');
+}
+
+/** Whether a word lies in a heredoc body (dockerfile-ast also splits bodies into words). */
+function inHeredocBody(r: Range, heredocs: Heredoc[]): boolean {
+  for (const h of heredocs) {
+    const bodyStart = h.contentRange?.start ?? h.delimiterRange?.start ?? Infinity;
+    const bodyEnd = h.delimiterRange?.end ?? h.contentRange?.end ?? -Infinity;
+    if (r.start >= bodyStart && r.end <= bodyEnd) return true;
+  }
+  return false;
 }
 
 function looksBinary(text: string): boolean {
@@ -272,7 +288,7 @@ class Reader {
       this.diagnostics.push({ message: `Could not read an instruction: ${errorMessage(error)}`, range: { start: 0, end: 0 }, fatal: false });
       return null;
     }
-    const kind = keyword.raw.replace(/\\\r?\n/g, '').toUpperCase();
+    const kind = joinLines(keyword.raw).toUpperCase();
     const instr: Instruction = {
       type: 'Instruction',
       kind,
@@ -292,60 +308,79 @@ class Reader {
     if (!instr.known) {
       this.diagnostics.push({ message: `Unknown instruction '${keyword.raw}'.`, range: keyword.range, fatal: false });
     }
+    // Each part is read on its own: one accessor failing loses only that part. (Inline try/catch
+    // rather than a helper taking closures: this runs for every instruction.)
     const problems: string[] = [];
-    const part = <T>(what: string, fn: () => T, fallback: T): T => {
-      try {
-        return fn();
-      } catch (error) {
-        problems.push(`${what}: ${errorMessage(error)}`);
-        return fallback;
-      }
-    };
     const anySrc = src as unknown as Record<string, unknown>;
     if (typeof anySrc.getFlags === 'function') {
-      instr.flags = part('flags', () => (src as unknown as { getFlags(): DfFlag[] }).getFlags().map((f) => this.flag(f)), []);
+      try {
+        const flags = (src as unknown as { getFlags(): DfFlag[] }).getFlags();
+        if (flags.length > 0) instr.flags = flags.map((f) => this.flag(f));
+      } catch (error) {
+        problems.push(`flags: ${errorMessage(error)}`);
+      }
     }
     // Heredocs need `<<`; asking dockerfile-ast costs a scan of every argument.
     if (typeof anySrc.getHeredocs === 'function' && this.text.slice(range.start, range.end).includes('<<')) {
-      instr.heredocs = part('heredocs', () => this.heredocs(src), []);
+      try {
+        instr.heredocs = this.heredocs(src);
+      } catch (error) {
+        problems.push(`heredocs: ${errorMessage(error)}`);
+      }
     }
-    const words = part('arguments', () => src.getArguments(), [] as DfArgument[]);
-    const inHeredoc = (r: Range) => instr.heredocs.some((h) => {
-      const bodyStart = h.contentRange?.start ?? h.delimiterRange?.start ?? Infinity;
-      const bodyEnd = h.delimiterRange?.end ?? h.contentRange?.end ?? -Infinity;
-      return r.start >= bodyStart && r.end <= bodyEnd;
-    });
+    let words: DfArgument[] = [];
+    try {
+      words = src.getArguments();
+    } catch (error) {
+      problems.push(`arguments: ${errorMessage(error)}`);
+    }
     const args: Word[] = [];
     // A bare `--` ends the flags (BuildKit); dockerfile-ast reads the words after it as flags too.
-    const dashes = instr.flags.findIndex((f) => this.text.slice(f.range.start, f.range.end) === '--');
-    if (dashes >= 0) {
-      for (const f of instr.flags.slice(dashes + 1)) {
-        const raw = this.text.slice(f.range.start, f.range.end);
-        args.push({ raw, value: unquote(raw.replace(/\\\r?\n/g, ''), escapeChar), range: f.range });
+    if (instr.flags.length > 0) {
+      const dashes = instr.flags.findIndex((f) => f.range.end - f.range.start === 2 && this.text.slice(f.range.start, f.range.end) === '--');
+      if (dashes >= 0) {
+        for (const f of instr.flags.slice(dashes + 1)) {
+          const raw = this.text.slice(f.range.start, f.range.end);
+          args.push({ raw, value: unquote(joinLines(raw), escapeChar), range: f.range });
+        }
+        instr.flags = instr.flags.slice(0, dashes);
       }
-      instr.flags = instr.flags.slice(0, dashes);
     }
-    for (const w of words) {
-      const r = this.toRange(w.getRange());
-      if (inHeredoc(r)) continue;
+    const heredocs = instr.heredocs;
+    for (let i = 0; i < words.length; i++) {
+      const r = this.toRange(words[i].getRange());
+      if (heredocs.length > 0 && inHeredocBody(r, heredocs)) continue;
       const raw = this.text.slice(r.start, r.end);
-      args.push({ raw, value: unquote(raw.replace(/\\\r?\n/g, ''), escapeChar), range: r });
+      args.push({ raw, value: unquote(joinLines(raw), escapeChar), range: r });
     }
     instr.args = args;
-    const firstBody = Math.min(args[0]?.range.start ?? Infinity, instr.heredocs[0]?.range.start ?? Infinity);
+    const firstBody = Math.min(args.length > 0 ? args[0].range.start : Infinity, heredocs.length > 0 ? heredocs[0].range.start : Infinity);
     if (firstBody !== Infinity) instr.argsRange = { start: firstBody, end: range.end };
 
     if (JSON_CAPABLE.has(kind) && typeof anySrc.getJSONStrings === 'function') {
-      part('JSON arguments', () => this.json(src, instr), undefined);
+      try {
+        this.json(src, instr);
+      } catch (error) {
+        problems.push(`JSON arguments: ${errorMessage(error)}`);
+      }
     }
     if (kind === 'ARG') {
       // ARG takes several `name[=default]` words; dockerfile-ast reads `ARG A B=2` like legacy ENV.
       instr.properties = args.map((w) => argProperty(w, escapeChar));
     } else if ((kind === 'ENV' || kind === 'LABEL') && typeof anySrc.getProperties === 'function') {
-      instr.properties = part('properties', () => (src as unknown as { getProperties(): DfProperty[] }).getProperties().map((p) => this.property(p)), []);
+      try {
+        instr.properties = (src as unknown as { getProperties(): DfProperty[] }).getProperties().map((p) => this.property(p));
+      } catch (error) {
+        problems.push(`properties: ${errorMessage(error)}`);
+      }
     }
     if (kind === 'ONBUILD' && typeof anySrc.getTriggerInstruction === 'function') {
-      const trigger = part('trigger', () => (src as unknown as { getTriggerInstruction(): DfInstruction | null }).getTriggerInstruction(), null);
+      let trigger: DfInstruction | null = null;
+      try {
+        trigger = (src as unknown as { getTriggerInstruction(): DfInstruction | null }).getTriggerInstruction();
+      } catch (error) {
+        problems.push(`trigger: ${errorMessage(error)}`);
+      }
       if (trigger) instr.trigger = this.instruction(trigger, index, escapeChar, instr);
     }
     if (problems.length > 0) {
@@ -404,7 +439,7 @@ class Reader {
     const closing = (src as unknown as { getClosingBracket(): DfArgument | null }).getClosingBracket();
     if (strings.length === 0 || !closing || !instr.argsRange) return;
     // Docker uses exec form only when the whole argument text is a JSON array of strings.
-    const body = this.text.slice(instr.argsRange.start, instr.argsRange.end).replace(/\\\r?\n/g, '');
+    const body = joinLines(this.text.slice(instr.argsRange.start, instr.argsRange.end));
     try {
       const parsed: unknown = JSON.parse(body);
       if (!Array.isArray(parsed) || parsed.some((x) => typeof x !== 'string')) return;
