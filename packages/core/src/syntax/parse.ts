@@ -1,4 +1,4 @@
-import { DockerfileParser, Instruction as DfInstructionClass, ModifiableInstruction as DfModifiableInstruction } from 'dockerfile-ast';
+import { DockerfileParser, Instruction as DfInstructionClass, ModifiableInstruction as DfModifiableInstruction, Property as DfPropertyClass } from 'dockerfile-ast';
 import { Parser as DfParser } from 'dockerfile-ast/lib/parser.js';
 import type {
   Argument as DfArgument,
@@ -160,6 +160,37 @@ function reuseInstructionObjects(): void {
   proto[PATCHED] = true;
 }
 reuseInstructionObjects();
+
+/**
+ * dockerfile-ast unescapes every ARG/ENV/LABEL name and value one character at a time. A text
+ * without the escape character, line breaks, leading whitespace or a leading quote comes back
+ * unchanged (each character takes the plain branch), so return it as is.
+ */
+const PLAIN_VALUE = Symbol.for('stowage.plainPropertyValue');
+function plainPropertyValues(): void {
+  type GetValue = (value: string, escapeChar: string) => string;
+  const cls = DfPropertyClass as unknown as { getValue: GetValue; [PLAIN_VALUE]?: GetValue };
+  if (cls[PLAIN_VALUE]) return;
+  const original = cls.getValue;
+  cls[PLAIN_VALUE] = original;
+  cls.getValue = function (value: string, escapeChar: string): string {
+    return isPlainValue(value, escapeChar) ? value : original.call(this, value, escapeChar);
+  };
+}
+
+export function isPlainValue(value: string, escapeChar: string): boolean {
+  const first = value.charCodeAt(0);
+  // space, tab, double and single quote
+  if (first === 32 || first === 9 || first === 34 || first === 39) return false;
+  const esc = escapeChar.length === 1 ? escapeChar.charCodeAt(0) : -1;
+  if (esc === -1) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === esc || c === 10 || c === 13) return false;
+  }
+  return true;
+}
+plainPropertyValues();
 
 interface LspPosition {
   line: number;

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DockerfileParser } from 'dockerfile-ast';
+import { DockerfileParser, Property } from 'dockerfile-ast';
 import { describe, expect, it } from 'vitest';
 import { corpusDir, goldFiles, haveShared, listFiles } from '../../../../test/corpus/files.js';
-import { ORIGINAL_SPLIT, parse } from './parse.js';
+import { isPlainValue, ORIGINAL_SPLIT, parse } from './parse.js';
 import { splitRawArguments, type SplitSource } from './split.js';
 
 parse(''); // installs the patches
@@ -70,5 +70,72 @@ describe('splitRawArguments equals dockerfile-ast 0.7.1 getRawArguments', () => 
     const files = [...listFiles(corpusDir), ...goldFiles()];
     expect(files.length).toBeGreaterThan(3900);
     expect(checkAll(files.map((f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, '')))).toEqual([]);
+  }, 120_000);
+});
+
+describe('plain ARG/ENV/LABEL values skip dockerfile-ast unescaping with the same result', () => {
+  type GetValue = (value: string, escapeChar: string) => string;
+  const cls = Property as unknown as { getValue: GetValue };
+  const original = (cls as unknown as Record<symbol, GetValue>)[Symbol.for('stowage.plainPropertyValue')];
+
+  /** Every (text, escape) pair dockerfile-ast unescapes while reading the properties of these texts. */
+  function inputs(texts: Iterable<string>): [string, string][] {
+    const seen: [string, string][] = [];
+    const patched = cls.getValue;
+    cls.getValue = function (value: string, escapeChar: string) {
+      seen.push([value, escapeChar]);
+      return patched.call(this, value, escapeChar);
+    };
+    try {
+      for (const text of texts) {
+        for (const t of [text, '# escape=`\n' + text]) {
+          for (const instr of DockerfileParser.parse(t).getInstructions()) {
+            const p = instr as unknown as { getProperties?(): unknown };
+            if (typeof p.getProperties === 'function') p.getProperties();
+          }
+        }
+      }
+    } finally {
+      cls.getValue = patched;
+    }
+    return seen;
+  }
+  const mismatches = (pairs: [string, string][]) => pairs.filter(([v, e]) => cls.getValue(v, e) !== original(v, e)).slice(0, 5);
+
+  it('is installed, and tells plain text apart', () => {
+    expect(typeof original).toBe('function');
+    expect(isPlainValue('abc=def # x', '\\')).toBe(true);
+    expect(isPlainValue('', '\\')).toBe(true);
+    expect(['a\\b', ' a', '"a"', "'a'", 'a\nb', 'a\rb', '\ta'].map((v) => isPlainValue(v, '\\'))).toEqual([false, false, false, false, false, false, false]);
+    expect(isPlainValue('a\\b', '`')).toBe(true);
+    expect(isPlainValue('a`b', '`')).toBe(false);
+  });
+
+  it('on random text', () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const parts = [' ', '\t', '"', "'", '\\', '`', '\n', '\r\n', '\r', '#', 'a', 'b', '=', '$', '{', '}'];
+    const pairs: [string, string][] = [];
+    for (let n = 0; n < 20000; n++) {
+      let s = '';
+      const len = Math.floor(rand() * 12);
+      for (let i = 0; i < len; i++) s += parts[Math.floor(rand() * parts.length)];
+      pairs.push([s, rand() < 0.5 ? '\\' : '`']);
+    }
+    expect(mismatches(pairs)).toEqual([]);
+  });
+
+  it('on hand-made input', () => {
+    const texts = readdirSync(tricky).map((n) => readFileSync(path.join(tricky, n), 'utf8'));
+    texts.push('ENV a=b c="d e" f=\'g\' h=i\\ j\nLABEL "x"="y" z=\nARG A=1 B\nENV K V W\nENV Q=a\\\n  #c\n  b');
+    const pairs = inputs(texts);
+    expect(pairs.length).toBeGreaterThan(20);
+    expect(mismatches(pairs)).toEqual([]);
+  });
+
+  it.runIf(haveShared)('on every corpus and gold file', () => {
+    const pairs = inputs([...listFiles(corpusDir), ...goldFiles()].map((f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, '')));
+    expect(pairs.length).toBeGreaterThan(10000);
+    expect(mismatches(pairs)).toEqual([]);
   }, 120_000);
 });
