@@ -41,7 +41,6 @@ interface LspRange {
 /** Parses a Dockerfile. Never throws: problems become diagnostics on the returned tree. */
 export function parse(input: string, options: ParseOptions = {}): { ast: DockerfileAst; lines: LineIndex } {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const lines = new LineIndex(text);
   const ast: DockerfileAst = {
     type: 'Dockerfile',
     text,
@@ -59,11 +58,11 @@ export function parse(input: string, options: ParseOptions = {}): { ast: Dockerf
       range: { start: 0, end: 0 },
       fatal: true,
     });
-    return { ast, lines };
+    return { ast, lines: new LineIndex(text) };
   }
   if (looksBinary(text)) {
     ast.diagnostics.push({ message: 'File looks binary (it contains NUL bytes); not a Dockerfile.', range: { start: 0, end: 0 }, fatal: true });
-    return { ast, lines };
+    return { ast, lines: new LineIndex(text) };
   }
 
   let df: DfDockerfile;
@@ -71,8 +70,9 @@ export function parse(input: string, options: ParseOptions = {}): { ast: Dockerf
     df = DockerfileParser.parse(text);
   } catch (error) {
     ast.diagnostics.push({ message: `Could not parse the file: ${errorMessage(error)}`, range: { start: 0, end: 0 }, fatal: true });
-    return { ast, lines };
+    return { ast, lines: new LineIndex(text) };
   }
+  const lines = new LineIndex(text, documentLineStarts(df, text));
 
   const toRange = (r: LspRange): Range => ({
     start: lines.offsetAt(r.start.line, r.start.character),
@@ -279,6 +279,16 @@ function inHeredocBody(r: Range, heredocs: Heredoc[]): boolean {
     if (r.start >= bodyStart && r.end <= bodyEnd) return true;
   }
   return false;
+}
+
+/**
+ * The line starts dockerfile-ast's document computed while parsing: the same rule as LineIndex
+ * (\n, \r\n and a lone \r each end a line), so the text need not be scanned again.
+ */
+function documentLineStarts(df: DfDockerfile, text: string): number[] | undefined {
+  const doc = (df as unknown as { document?: { getText?(): string; getLineOffsets?(): number[] } }).document;
+  if (typeof doc?.getLineOffsets !== 'function' || doc.getText?.() !== text) return undefined;
+  return doc.getLineOffsets();
 }
 
 function looksBinary(text: string): boolean {

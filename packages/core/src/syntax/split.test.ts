@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { corpusDir, goldFiles, haveShared, listFiles } from '../../../../test/corpus/files.js';
 import { isPlainValue, ORIGINAL_SPLIT, parse } from './parse.js';
 import { splitRawArguments, type SplitSource } from './split.js';
+import { LineIndex } from '../text.js';
 
 parse(''); // installs the patches
 type Arg = { getValue(): string; getRange(): unknown };
@@ -137,5 +138,26 @@ describe('plain ARG/ENV/LABEL values skip dockerfile-ast unescaping with the sam
     const pairs = inputs([...listFiles(corpusDir), ...goldFiles()].map((f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, '')));
     expect(pairs.length).toBeGreaterThan(10000);
     expect(mismatches(pairs)).toEqual([]);
+  }, 120_000);
+});
+
+describe('line starts taken from the dockerfile-ast document', () => {
+  const same = (texts: Iterable<string>) => {
+    const bad: string[] = [];
+    for (const text of texts) {
+      const { ast, lines } = parse(text);
+      if (JSON.stringify(lines.lineStarts) !== JSON.stringify(new LineIndex(ast.text).lineStarts)) bad.push(JSON.stringify(text.slice(0, 80)));
+    }
+    return bad.slice(0, 5);
+  };
+
+  it('equal those LineIndex computes, for every kind of line break', () => {
+    const texts = readdirSync(tricky).map((n) => readFileSync(path.join(tricky, n), 'utf8'));
+    texts.push('', '\n', '\r', '\r\n', 'a\rb\nc\r\nd', 'a\r\r\n\n', '\uFEFFa\r\n', 'RUN a\\\r\n b\r');
+    expect(same(texts)).toEqual([]);
+  });
+
+  it.runIf(haveShared)('on every corpus and gold file', () => {
+    expect(same([...listFiles(corpusDir), ...goldFiles()].map((f) => readFileSync(f, 'utf8')))).toEqual([]);
   }, 120_000);
 });
