@@ -192,6 +192,50 @@ export function isPlainValue(value: string, escapeChar: string): boolean {
 }
 plainPropertyValues();
 
+/**
+ * dockerfile-ast turns offsets into positions one at a time, mostly a little after the previous
+ * one on the same line; each call binary-searches the line starts. Try the line of the previous
+ * answer first: the line holding an offset is unique, so the answer is the same.
+ */
+const LINE_HINT = Symbol('stowage.lineHint');
+export const ORIGINAL_POSITION_AT = Symbol.for('stowage.originalPositionAt');
+function hintedPositionAt(): void {
+  type Doc = {
+    _content: string;
+    getLineOffsets(): number[];
+    ensureBeforeEOL(offset: number, lineOffset: number): number;
+    positionAt(offset: number): LspPosition;
+    [LINE_HINT]?: number;
+  };
+  const doc = (DockerfileParser.parse('') as unknown as { document?: Doc }).document;
+  const proto = doc && (Object.getPrototypeOf(doc) as Doc & { [PATCHED]?: true; [ORIGINAL_POSITION_AT]?: (offset: number) => LspPosition });
+  // Only the text document this was written against (its fields are private).
+  if (!proto || proto[PATCHED] || typeof proto.getLineOffsets !== 'function' || typeof proto.ensureBeforeEOL !== 'function' || typeof doc._content !== 'string') return;
+  proto[ORIGINAL_POSITION_AT] = proto.positionAt;
+  proto.positionAt = function (this: Doc, at: number): LspPosition {
+    let offset = Math.max(Math.min(at, this._content.length), 0);
+    const lineOffsets = this.getLineOffsets();
+    const count = lineOffsets.length;
+    if (count === 0) return { line: 0, character: offset };
+    let line = this[LINE_HINT] ?? 0;
+    if (!(line < count && lineOffsets[line] <= offset && (line + 1 === count || lineOffsets[line + 1] > offset))) {
+      let low = 0;
+      let high = count;
+      while (low < high) {
+        const mid = Math.floor((low + high) / 2);
+        if (lineOffsets[mid] > offset) high = mid;
+        else low = mid + 1;
+      }
+      line = low - 1;
+      this[LINE_HINT] = line;
+    }
+    offset = this.ensureBeforeEOL(offset, lineOffsets[line]);
+    return { line, character: offset - lineOffsets[line] };
+  };
+  proto[PATCHED] = true;
+}
+hintedPositionAt();
+
 interface LspPosition {
   line: number;
   character: number;

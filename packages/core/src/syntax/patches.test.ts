@@ -1,10 +1,11 @@
+// Each speed-up of dockerfile-ast is checked against the code it replaces, over real and generated input.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DockerfileParser, Property } from 'dockerfile-ast';
 import { describe, expect, it } from 'vitest';
 import { corpusDir, goldFiles, haveShared, listFiles } from '../../../../test/corpus/files.js';
-import { isPlainValue, ORIGINAL_SPLIT, parse } from './parse.js';
+import { isPlainValue, ORIGINAL_POSITION_AT, ORIGINAL_SPLIT, parse } from './parse.js';
 import { splitRawArguments, type SplitSource } from './split.js';
 import { LineIndex } from '../text.js';
 
@@ -159,5 +160,44 @@ describe('line starts taken from the dockerfile-ast document', () => {
 
   it.runIf(haveShared)('on every corpus and gold file', () => {
     expect(same([...listFiles(corpusDir), ...goldFiles()].map((f) => readFileSync(f, 'utf8')))).toEqual([]);
+  }, 120_000);
+});
+
+describe('positionAt starting from the previous line gives dockerfile-ast the same positions', () => {
+  type Doc = { positionAt(offset: number): unknown };
+  const docOf = (text: string) => (DockerfileParser.parse(text) as unknown as { document: Doc }).document;
+  /** Positions of offsets in file order, then shuffled and out of range, against the original binary search. */
+  const differences = (texts: Iterable<string>) => {
+    const bad: string[] = [];
+    let seed = 5;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (const text of texts) {
+      const doc = docOf(text);
+      const original = Object.getPrototypeOf(doc)[ORIGINAL_POSITION_AT] as (offset: number) => unknown;
+      const offsets = [-3, 0, text.length, text.length + 2];
+      for (let i = 0; i <= text.length; i += 1 + Math.floor(rand() * 7)) offsets.push(i);
+      for (let i = 0; i < 50; i++) offsets.push(Math.floor(rand() * (text.length + 1)));
+      for (const o of offsets) {
+        const want = JSON.stringify(original.call(doc, o));
+        const got = JSON.stringify(doc.positionAt(o));
+        if (want !== got) bad.push(`${JSON.stringify(text.slice(0, 60))} @${o}: want ${want} got ${got}`);
+      }
+      if (bad.length > 5) break;
+    }
+    return bad;
+  };
+
+  it('is installed', () => {
+    expect(typeof Object.getPrototypeOf(docOf('FROM a'))[ORIGINAL_POSITION_AT]).toBe('function');
+  });
+
+  it('on every kind of line break', () => {
+    const texts = readdirSync(tricky).map((n) => readFileSync(path.join(tricky, n), 'utf8'));
+    texts.push('', 'a', '\n', '\r', '\r\n', 'a\rb\nc\r\nd', 'a\r\r\n\n\n', 'x\r\n\r\ny');
+    expect(differences(texts)).toEqual([]);
+  });
+
+  it.runIf(haveShared)('on every corpus and gold file', () => {
+    expect(differences([...listFiles(corpusDir), ...goldFiles()].map((f) => readFileSync(f, 'utf8')))).toEqual([]);
   }, 120_000);
 });
