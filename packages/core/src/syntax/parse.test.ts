@@ -107,6 +107,9 @@ describe('parse', () => {
 
   it('reports binary, huge and empty input without throwing', () => {
     expect(parse('\u0000\u0001ELF').ast.diagnostics.map((d) => d.fatal)).toEqual([true]);
+    // Only the first 8 KiB are looked at.
+    expect(parse('#'.repeat(8191) + '\u0000').ast.diagnostics.map((d) => d.fatal)).toEqual([true]);
+    expect(parse('#'.repeat(8192) + '\u0000').ast.diagnostics.filter((d) => d.fatal)).toEqual([]);
     expect(parse('RUN x\n'.repeat(10), { maxLength: 20 }).ast.diagnostics[0].message).toMatch(/too large/);
     const empty = parse('');
     expect(empty.ast.instructions).toEqual([]);

@@ -335,10 +335,9 @@ function documentLineStarts(df: DfDockerfile, text: string): number[] | undefine
   return doc.getLineOffsets();
 }
 
+/** A NUL in the first 8 KiB. (indexOf is native; a charCodeAt loop showed in profiles.) */
 function looksBinary(text: string): boolean {
-  const n = Math.min(text.length, 8192);
-  for (let i = 0; i < n; i++) if (text.charCodeAt(i) === 0) return true;
-  return false;
+  return (text.length > 8192 ? text.slice(0, 8192) : text).indexOf('\0') >= 0;
 }
 
 function errorMessage(error: unknown): string {
