@@ -236,6 +236,72 @@ function hintedPositionAt(): void {
 }
 hintedPositionAt();
 
+/**
+ * dockerfile-ast's parser finds where an instruction ends by reading every character with
+ * `charAt` and a string switch. Outside an escaped line break only line breaks and the escape
+ * character matter, so jump between those with a native regex search; the rest is the original
+ * logic step for step. Proven equal to the original in patches.test.ts.
+ */
+export const ORIGINAL_PROCESS_ARGUMENTS = Symbol.for('stowage.originalProcessArguments');
+const STOPS: Record<string, RegExp> = { '\\': /[\r\n\\]/g, '`': /[\r\n`]/g };
+function fasterArgumentScan(): void {
+  type P = {
+    buffer: string;
+    escapeChar: string;
+    processArguments(dockerfile: unknown, instruction: string, instructionEnd: number, start: number, offset: number): number;
+    processHeredocs(instruction: unknown, offset: number): number;
+    createInstruction(dockerfile: unknown, instruction: string, start: number, instructionEnd: number, end: number): unknown;
+    processComment(dockerfile: unknown, start: number): number;
+    [ORIGINAL_PROCESS_ARGUMENTS]?: P['processArguments'];
+  };
+  const proto = DfParser.prototype as unknown as P;
+  if (proto[ORIGINAL_PROCESS_ARGUMENTS]) return;
+  const original = proto.processArguments;
+  proto[ORIGINAL_PROCESS_ARGUMENTS] = original;
+  proto.processArguments = function (this: P, dockerfile, instruction, instructionEnd, start, offset) {
+    const stops = STOPS[this.escapeChar];
+    if (!stops) return original.call(this, dockerfile, instruction, instructionEnd, start, offset);
+    const buffer = this.buffer;
+    const n = buffer.length;
+    const esc = this.escapeChar.charCodeAt(0);
+    let escaped = false;
+    for (let i = offset + 1; i < n; i++) {
+      if (!escaped) {
+        stops.lastIndex = i;
+        if (stops.exec(buffer) === null) return n;
+        i = stops.lastIndex - 1;
+      }
+      const c = buffer.charCodeAt(i);
+      if (c === 13 || c === 10) {
+        if (escaped) continue;
+        return this.processHeredocs(this.createInstruction(dockerfile, instruction, start, instructionEnd, i), i);
+      } else if (c === esc) {
+        const next = i + 1 < n ? buffer.charCodeAt(i + 1) : -1;
+        if (next === 10 || next === 13) {
+          escaped = true;
+          i++;
+        } else if (next === 32 || next === 9) {
+          let j = i + 2;
+          for (; j < n; j++) {
+            const d = buffer.charCodeAt(j);
+            if (d === 32 || d === 9) continue;
+            if (d === 13 || d === 10) escaped = true;
+            break;
+          }
+          if (j >= n) return n;
+          i = j;
+        }
+      } else if (c === 35) {
+        if (escaped) i = this.processComment(dockerfile, i);
+      } else if (c !== 32 && c !== 9) {
+        escaped = false;
+      }
+    }
+    return n;
+  };
+}
+fasterArgumentScan();
+
 interface LspPosition {
   line: number;
   character: number;

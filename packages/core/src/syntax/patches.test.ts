@@ -3,9 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DockerfileParser, Property } from 'dockerfile-ast';
+import { Parser } from 'dockerfile-ast/lib/parser.js';
 import { describe, expect, it } from 'vitest';
 import { corpusDir, goldFiles, haveShared, listFiles } from '../../../../test/corpus/files.js';
-import { isPlainValue, ORIGINAL_POSITION_AT, ORIGINAL_SPLIT, parse } from './parse.js';
+import { isPlainValue, ORIGINAL_POSITION_AT, ORIGINAL_PROCESS_ARGUMENTS, ORIGINAL_SPLIT, parse } from './parse.js';
 import { splitRawArguments, type SplitSource } from './split.js';
 import { LineIndex } from '../text.js';
 
@@ -199,5 +200,58 @@ describe('positionAt starting from the previous line gives dockerfile-ast the sa
 
   it.runIf(haveShared)('on every corpus and gold file', () => {
     expect(differences([...listFiles(corpusDir), ...goldFiles()].map((f) => readFileSync(f, 'utf8')))).toEqual([]);
+  }, 120_000);
+});
+
+describe("dockerfile-ast's instruction-end scan, jumping between line breaks and escapes, ends instructions where the original does", () => {
+  type Proto = { processArguments: unknown; [k: symbol]: unknown };
+  const proto = Parser.prototype as unknown as Proto;
+  const shape = (text: string) => {
+    const df = DockerfileParser.parse(text);
+    const instrs = df.getInstructions().map((i) => [i.getInstruction(), i.getRange(), i.getInstructionRange()]);
+    return JSON.stringify([instrs, df.getComments().map((c) => c.getRange())]);
+  };
+  const differences = (texts: Iterable<string>) => {
+    const bad: string[] = [];
+    const patched = proto.processArguments;
+    const original = proto[ORIGINAL_PROCESS_ARGUMENTS];
+    for (const text of texts) {
+      for (const t of [text, '# escape=`\n' + text]) {
+        const got = shape(t);
+        proto.processArguments = original;
+        try {
+          const want = shape(t);
+          if (want !== got) bad.push(JSON.stringify(t.slice(0, 100)));
+        } finally {
+          proto.processArguments = patched;
+        }
+      }
+      if (bad.length > 5) break;
+    }
+    return bad;
+  };
+
+  it('is installed', () => {
+    expect(typeof proto[ORIGINAL_PROCESS_ARGUMENTS]).toBe('function');
+    expect(proto.processArguments).not.toBe(proto[ORIGINAL_PROCESS_ARGUMENTS]);
+  });
+
+  it('on hand-made and random input', () => {
+    const texts = readdirSync(tricky).map((n) => readFileSync(path.join(tricky, n), 'utf8'));
+    texts.push('RUN a \\', 'RUN a \\  ', 'RUN a \\ \t\nb', 'RUN a \\ x\nRUN b', 'RUN a\\\n# c\n\\\n#d\nb', 'RUN a`\r\n#x\r\nb', 'RUN a \\\n\n  # c\n  b\nRUN d');
+    let seed = 3;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const parts = ['RUN ', 'COPY ', 'ONBUILD ', 'a', ' ', '\t', '\n', '\r\n', '\r', '\\', '`', '\\\n', '`\n', '\\ \n', '#', '# c\n', '<<EOF', 'EOF\n', '"'];
+    for (let n = 0; n < 3000; n++) {
+      let s = '';
+      const len = Math.floor(rand() * 30);
+      for (let i = 0; i < len; i++) s += parts[Math.floor(rand() * parts.length)];
+      texts.push(s);
+    }
+    expect(differences(texts)).toEqual([]);
+  });
+
+  it.runIf(haveShared)('on every corpus and gold file', () => {
+    expect(differences([...listFiles(corpusDir), ...goldFiles()].map((f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, '')))).toEqual([]);
   }, 120_000);
 });
