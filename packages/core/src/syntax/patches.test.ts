@@ -6,7 +6,7 @@ import { DockerfileParser, Property } from 'dockerfile-ast';
 import { Parser } from 'dockerfile-ast/lib/parser.js';
 import { describe, expect, it } from 'vitest';
 import { corpusDir, goldFiles, haveShared, listFiles } from '../../../../test/corpus/files.js';
-import { isPlainValue, ORIGINAL_POSITION_AT, ORIGINAL_PROCESS_ARGUMENTS, ORIGINAL_SPLIT, parse } from './parse.js';
+import { isPlainValue, ORIGINAL_POSITION_AT, ORIGINAL_PROCESS_ARGUMENTS, ORIGINAL_PROCESS_COMMENT, ORIGINAL_SPLIT, parse } from './parse.js';
 import { splitRawArguments, type SplitSource } from './split.js';
 import { LineIndex } from '../text.js';
 
@@ -203,27 +203,29 @@ describe('positionAt starting from the previous line gives dockerfile-ast the sa
   }, 120_000);
 });
 
-describe("dockerfile-ast's instruction-end scan, jumping between line breaks and escapes, ends instructions where the original does", () => {
-  type Proto = { processArguments: unknown; [k: symbol]: unknown };
+describe("dockerfile-ast's instruction and comment end scans, jumping with native searches, end them where the original does", () => {
+  type Proto = { processArguments: unknown; processComment: unknown; [k: symbol]: unknown };
   const proto = Parser.prototype as unknown as Proto;
   const shape = (text: string) => {
     const df = DockerfileParser.parse(text);
     const instrs = df.getInstructions().map((i) => [i.getInstruction(), i.getRange(), i.getInstructionRange()]);
-    return JSON.stringify([instrs, df.getComments().map((c) => c.getRange())]);
+    const comments = df.getComments().map((c) => [c.getRange(), c.getContent(), c.getContentRange()]);
+    const stages = df.getFROMs().map((f) => df.getContainingImage(f.getRange().start)?.getComments().map((c) => c.getRange()));
+    return JSON.stringify([instrs, comments, stages]);
   };
   const differences = (texts: Iterable<string>) => {
     const bad: string[] = [];
-    const patched = proto.processArguments;
-    const original = proto[ORIGINAL_PROCESS_ARGUMENTS];
+    const patched = [proto.processArguments, proto.processComment];
     for (const text of texts) {
       for (const t of [text, '# escape=`\n' + text]) {
         const got = shape(t);
-        proto.processArguments = original;
+        proto.processArguments = proto[ORIGINAL_PROCESS_ARGUMENTS];
+        proto.processComment = proto[ORIGINAL_PROCESS_COMMENT];
         try {
           const want = shape(t);
           if (want !== got) bad.push(JSON.stringify(t.slice(0, 100)));
         } finally {
-          proto.processArguments = patched;
+          [proto.processArguments, proto.processComment] = patched;
         }
       }
       if (bad.length > 5) break;
@@ -234,6 +236,7 @@ describe("dockerfile-ast's instruction-end scan, jumping between line breaks and
   it('is installed', () => {
     expect(typeof proto[ORIGINAL_PROCESS_ARGUMENTS]).toBe('function');
     expect(proto.processArguments).not.toBe(proto[ORIGINAL_PROCESS_ARGUMENTS]);
+    expect(typeof proto[ORIGINAL_PROCESS_COMMENT]).toBe('function');
   });
 
   it('on hand-made and random input', () => {
