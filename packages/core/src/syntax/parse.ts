@@ -199,6 +199,7 @@ plainPropertyValues();
  */
 const LINE_HINT = Symbol('stowage.lineHint');
 export const ORIGINAL_POSITION_AT = Symbol.for('stowage.originalPositionAt');
+export const ORIGINAL_LINE_OFFSETS = Symbol.for('stowage.originalGetLineOffsets');
 function hintedPositionAt(): void {
   type Doc = {
     _content: string;
@@ -210,8 +211,20 @@ function hintedPositionAt(): void {
   const doc = (DockerfileParser.parse('') as unknown as { document?: Doc }).document;
   const proto = doc && (Object.getPrototypeOf(doc) as Doc & { [PATCHED]?: true; [ORIGINAL_POSITION_AT]?: (offset: number) => LspPosition });
   // Only the text document this was written against (its fields are private).
-  if (!proto || proto[PATCHED] || typeof proto.getLineOffsets !== 'function' || typeof proto.ensureBeforeEOL !== 'function' || typeof doc._content !== 'string') return;
+  if (!proto || proto[PATCHED] || typeof proto.getLineOffsets !== 'function' || typeof proto.ensureBeforeEOL !== 'function' || typeof doc._content !== 'string' || !('_lineOffsets' in doc)) return;
   proto[ORIGINAL_POSITION_AT] = proto.positionAt;
+  // Line starts of a text without \r are the positions after each \n: find those natively.
+  const getLineOffsets = proto.getLineOffsets;
+  (proto as unknown as Record<symbol, unknown>)[ORIGINAL_LINE_OFFSETS] = getLineOffsets;
+  proto.getLineOffsets = function (this: Doc & { _lineOffsets?: number[] }): number[] {
+    if (this._lineOffsets === undefined && this._content.indexOf('\r') < 0) {
+      const text = this._content;
+      const starts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this._lineOffsets = starts;
+    }
+    return getLineOffsets.call(this);
+  };
   proto.positionAt = function (this: Doc, at: number): LspPosition {
     let offset = Math.max(Math.min(at, this._content.length), 0);
     const lineOffsets = this.getLineOffsets();

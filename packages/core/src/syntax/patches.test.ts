@@ -6,7 +6,7 @@ import { DockerfileParser, Property } from 'dockerfile-ast';
 import { Parser } from 'dockerfile-ast/lib/parser.js';
 import { describe, expect, it } from 'vitest';
 import { corpusDir, goldFiles, haveShared, listFiles } from '../../../../test/corpus/files.js';
-import { isPlainValue, ORIGINAL_POSITION_AT, ORIGINAL_PROCESS_ARGUMENTS, ORIGINAL_PROCESS_COMMENT, ORIGINAL_SPLIT, parse } from './parse.js';
+import { isPlainValue, ORIGINAL_LINE_OFFSETS, ORIGINAL_POSITION_AT, ORIGINAL_PROCESS_ARGUMENTS, ORIGINAL_PROCESS_COMMENT, ORIGINAL_SPLIT, parse } from './parse.js';
 import { splitRawArguments, type SplitSource } from './split.js';
 import { LineIndex } from '../text.js';
 
@@ -256,5 +256,28 @@ describe("dockerfile-ast's instruction and comment end scans, jumping with nativ
 
   it.runIf(haveShared)('on every corpus and gold file', () => {
     expect(differences([...listFiles(corpusDir), ...goldFiles()].map((f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, '')))).toEqual([]);
+  }, 120_000);
+});
+
+describe("line starts of texts without \\r, found natively, equal the text document's own", () => {
+  type Doc = { _content: string; _lineOffsets?: number[]; getLineOffsets(): number[]; [k: symbol]: unknown };
+  const proto = Object.getPrototypeOf((DockerfileParser.parse('') as unknown as { document: Doc }).document) as Doc;
+  const fresh = (text: string) => Object.assign(Object.create(proto) as Doc, { _content: text, _lineOffsets: undefined });
+  const differences = (texts: Iterable<string>) => {
+    const original = proto[ORIGINAL_LINE_OFFSETS] as () => number[];
+    const bad: string[] = [];
+    for (const text of texts) {
+      if (JSON.stringify(fresh(text).getLineOffsets()) !== JSON.stringify(original.call(fresh(text)))) bad.push(JSON.stringify(text.slice(0, 60)));
+    }
+    return bad.slice(0, 5);
+  };
+
+  it('on every kind of line break', () => {
+    expect(typeof proto[ORIGINAL_LINE_OFFSETS]).toBe('function');
+    expect(differences(['', 'a', '\n', '\n\n', 'a\nb\n', '\r', '\r\n', 'a\rb\nc\r\nd', 'x\n\r\n\ry'])).toEqual([]);
+  });
+
+  it.runIf(haveShared)('on every corpus and gold file', () => {
+    expect(differences([...listFiles(corpusDir), ...goldFiles()].map((f) => readFileSync(f, 'utf8')))).toEqual([]);
   }, 120_000);
 });
