@@ -194,8 +194,8 @@ plainPropertyValues();
 
 /**
  * dockerfile-ast turns offsets into positions one at a time, mostly a little after the previous
- * one on the same line; each call binary-searches the line starts. Try the line of the previous
- * answer first: the line holding an offset is unique, so the answer is the same.
+ * one on the same or the next line; each call binary-searches the line starts. Try those two
+ * lines first: the line holding an offset is unique, so the answer is the same.
  */
 const LINE_HINT = Symbol('stowage.lineHint');
 export const ORIGINAL_POSITION_AT = Symbol.for('stowage.originalPositionAt');
@@ -231,15 +231,19 @@ function hintedPositionAt(): void {
     const count = lineOffsets.length;
     if (count === 0) return { line: 0, character: offset };
     let line = this[LINE_HINT] ?? 0;
-    if (!(line < count && lineOffsets[line] <= offset && (line + 1 === count || lineOffsets[line + 1] > offset))) {
-      let low = 0;
-      let high = count;
-      while (low < high) {
-        const mid = Math.floor((low + high) / 2);
-        if (lineOffsets[mid] > offset) high = mid;
-        else low = mid + 1;
+    // The hinted line, else the next one (the scan moved on), else search.
+    if (!onLine(lineOffsets, line, offset)) {
+      if (onLine(lineOffsets, line + 1, offset)) line++;
+      else {
+        let low = 0;
+        let high = count;
+        while (low < high) {
+          const mid = Math.floor((low + high) / 2);
+          if (lineOffsets[mid] > offset) high = mid;
+          else low = mid + 1;
+        }
+        line = low - 1;
       }
-      line = low - 1;
       this[LINE_HINT] = line;
     }
     offset = this.ensureBeforeEOL(offset, lineOffsets[line]);
@@ -248,6 +252,10 @@ function hintedPositionAt(): void {
   proto[PATCHED] = true;
 }
 hintedPositionAt();
+
+function onLine(lineOffsets: number[], line: number, offset: number): boolean {
+  return line < lineOffsets.length && lineOffsets[line] <= offset && (line + 1 === lineOffsets.length || lineOffsets[line + 1] > offset);
+}
 
 /**
  * dockerfile-ast's parser finds where an instruction ends by reading every character with
