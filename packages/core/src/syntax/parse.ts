@@ -1,5 +1,6 @@
 import { DockerfileParser, Instruction as DfInstructionClass, ModifiableInstruction as DfModifiableInstruction, Property as DfPropertyClass, Comment as DfComment } from 'dockerfile-ast';
 import { Parser as DfParser } from 'dockerfile-ast/lib/parser.js';
+import { Util as DfUtil } from 'dockerfile-ast/lib/util.js';
 import type {
   Argument as DfArgument,
   Dockerfile as DfDockerfile,
@@ -346,6 +347,19 @@ function fasterCommentScan(): void {
   };
 }
 fasterCommentScan();
+
+/**
+ * dockerfile-ast asks twice per parse whether the text starts with a BOM by UTF-8 encoding its
+ * first character into a new Buffer. Those bytes are EF BB BF exactly when that character is U+FEFF.
+ */
+export const ORIGINAL_IS_BOM = Symbol.for('stowage.originalIsUTF8BOM');
+function cheaperBomTest(): void {
+  const util = DfUtil as unknown as { isUTF8BOM(char: string): boolean; [ORIGINAL_IS_BOM]?: (char: string) => boolean };
+  if (util[ORIGINAL_IS_BOM]) return;
+  util[ORIGINAL_IS_BOM] = util.isUTF8BOM;
+  util.isUTF8BOM = (char: string) => char.charCodeAt(0) === 0xfeff;
+}
+cheaperBomTest();
 
 interface LspPosition {
   line: number;

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DockerfileParser, Property } from 'dockerfile-ast';
 import { Parser } from 'dockerfile-ast/lib/parser.js';
+import { Util } from 'dockerfile-ast/lib/util.js';
 import { describe, expect, it } from 'vitest';
 import { corpusDir, goldFiles, haveShared, listFiles } from '../../../../test/corpus/files.js';
-import { isPlainValue, ORIGINAL_LINE_OFFSETS, ORIGINAL_POSITION_AT, ORIGINAL_PROCESS_ARGUMENTS, ORIGINAL_PROCESS_COMMENT, ORIGINAL_SPLIT, parse } from './parse.js';
+import { isPlainValue, ORIGINAL_IS_BOM, ORIGINAL_LINE_OFFSETS, ORIGINAL_POSITION_AT, ORIGINAL_PROCESS_ARGUMENTS, ORIGINAL_PROCESS_COMMENT, ORIGINAL_SPLIT, parse } from './parse.js';
 import { splitRawArguments, type SplitSource } from './split.js';
 import { LineIndex } from '../text.js';
 
@@ -280,4 +281,20 @@ describe("line starts of texts without \\r, found natively, equal the text docum
   it.runIf(haveShared)('on every corpus and gold file', () => {
     expect(differences([...listFiles(corpusDir), ...goldFiles()].map((f) => readFileSync(f, 'utf8')))).toEqual([]);
   }, 120_000);
+});
+
+describe('the BOM test without encoding to a Buffer', () => {
+  it('answers as the original for every UTF-16 code unit and some strings', () => {
+    const util = Util as unknown as { isUTF8BOM(c: string): boolean; [k: symbol]: (c: string) => boolean };
+    const original = util[ORIGINAL_IS_BOM];
+    expect(typeof original).toBe('function');
+    const bad: number[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const s = String.fromCharCode(c);
+      if (util.isUTF8BOM(s) !== original(s)) bad.push(c);
+    }
+    expect(bad).toEqual([]);
+    for (const s of ['', '\uFEFFFROM', '\uD83D\uDE00', 'FROM', '\uFEFF\uFEFF']) expect(util.isUTF8BOM(s)).toBe(original(s));
+    expect(util.isUTF8BOM('\uFEFF')).toBe(true);
+  });
 });
