@@ -14,7 +14,12 @@ export interface Position {
 export class LineIndex {
   readonly lineStarts: number[];
 
-  constructor(readonly text: string) {
+  /** `lineStarts` may be passed when already known for this text (dockerfile-ast computes the same). */
+  constructor(readonly text: string, lineStarts?: number[]) {
+    if (lineStarts) {
+      this.lineStarts = lineStarts;
+      return;
+    }
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);

@@ -110,22 +110,31 @@ function runRules(model: SemanticModel, filePath: string, options: LintOptions, 
     }
   }
 
-  const call = (state: Running, fn: () => void, at: { start: number; end: number }) => {
-    if (state.failed) return;
-    try {
-      fn();
-    } catch (error) {
-      state.failed = true;
-      out.push(internalError(state.enabled.rule, error, at));
-    }
+  // A rule that throws is reported once and not called again. (try/catch inline, not through a
+  // helper taking a closure: this runs for every instruction and rule.)
+  const fail = (state: Running, error: unknown, at: { start: number; end: number }) => {
+    state.failed = true;
+    out.push(internalError(state.enabled.rule, error, at));
   };
   const visitInstruction = (instr: Instruction, stage: Stage | null) => {
     for (const state of running) {
       const v = state.visitors;
       if (instr.onbuild && !state.enabled.rule.meta.onbuild) continue;
       const specific = (v as Record<string, InstructionVisitor | undefined>)[instr.kind];
-      if (v.instruction) call(state, () => v.instruction!(instr, stage), instr.range);
-      if (specific) call(state, () => specific(instr, stage), instr.range);
+      if (v.instruction && !state.failed) {
+        try {
+          v.instruction(instr, stage);
+        } catch (error) {
+          fail(state, error, instr.range);
+        }
+      }
+      if (specific && !state.failed) {
+        try {
+          specific(instr, stage);
+        } catch (error) {
+          fail(state, error, instr.range);
+        }
+      }
     }
     if (instr.trigger) visitInstruction(instr.trigger, stage);
   };
@@ -134,19 +143,40 @@ function runRules(model: SemanticModel, filePath: string, options: LintOptions, 
   const stageExit = () => {
     if (!stage) return;
     const s = stage;
-    for (const state of running) if (state.visitors.stageExit) call(state, () => state.visitors.stageExit!(s), s.range);
+    for (const state of running) {
+      if (!state.visitors.stageExit || state.failed) continue;
+      try {
+        state.visitors.stageExit(s);
+      } catch (error) {
+        fail(state, error, s.range);
+      }
+    }
   };
   for (const instr of model.ast.instructions) {
     if (instr.kind === 'FROM') {
       stageExit();
       stage = model.stageOf(instr);
       const s = stage!;
-      for (const state of running) if (state.visitors.stage) call(state, () => state.visitors.stage!(s), s.range);
+      for (const state of running) {
+        if (!state.visitors.stage || state.failed) continue;
+        try {
+          state.visitors.stage(s);
+        } catch (error) {
+          fail(state, error, s.range);
+        }
+      }
     }
     visitInstruction(instr, stage);
   }
   stageExit();
-  for (const state of running) if (state.visitors.fileExit) call(state, () => state.visitors.fileExit!(), { start: 0, end: 0 });
+  for (const state of running) {
+    if (!state.visitors.fileExit || state.failed) continue;
+    try {
+      state.visitors.fileExit();
+    } catch (error) {
+      fail(state, error, { start: 0, end: 0 });
+    }
+  }
 }
 
 /**

@@ -40,6 +40,13 @@ describe('expand', () => {
     expect(expand('$A', lookup).truncated).toBeUndefined();
   });
 
+  it('returns text with nothing to expand or unquote as it is, cutting it only past the limit', () => {
+    expect(expand('a/b:c-d', lookup)).toEqual({ value: 'a/b:c-d', unresolved: [], names: [] });
+    expect(expand('a\\b', lookup, '`')).toEqual({ value: 'a\\b', unresolved: [], names: [] });
+    expect(expand('x'.repeat(MAX_EXPANSION), lookup)).toEqual({ value: 'x'.repeat(MAX_EXPANSION), unresolved: [], names: [] });
+    expect(expand('x'.repeat(MAX_EXPANSION + 1), lookup)).toEqual({ value: 'x'.repeat(MAX_EXPANSION), unresolved: [], names: [], truncated: true });
+  });
+
   it('uses the escape directive character', () => {
     expect(expand('`$A', lookup, '`').value).toBe('$A');
   });

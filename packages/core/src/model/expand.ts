@@ -25,6 +25,10 @@ const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
  * literal; the escape character keeps the next character literal. Quotes are removed.
  */
 export function expand(raw: string, lookup: Lookup, escapeChar = '\\'): Expansion {
+  // Nothing to expand or unquote: the text stands (most words).
+  if (raw.length <= MAX_EXPANSION && raw.indexOf('$') < 0 && raw.indexOf("'") < 0 && raw.indexOf('"') < 0 && raw.indexOf(escapeChar) < 0) {
+    return { value: raw, unresolved: [], names: [] };
+  }
   const unresolved: string[] = [];
   const names: string[] = [];
   let out = '';

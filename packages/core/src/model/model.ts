@@ -207,13 +207,14 @@ export function buildModel(ast: DockerfileAst, lines: LineIndex): SemanticModel 
   // Variables per stage, then stage edges (which need the stage's variables to expand refs).
   for (const stage of stages) {
     const vars = stageVars.get(stage)!;
-    const scopeBefore = (index: number) => makeScope(stage, index);
     for (const instr of stage.instructions) {
       if (instr.kind !== 'ARG' && instr.kind !== 'ENV') continue;
+      // One scope per instruction: its own properties are not visible to it (index < instr.index).
+      let before: Scope | null = null;
       for (const p of instr.properties) {
         let value: string | undefined;
         if (instr.kind === 'ARG' && p.value === null) value = globalDefault(p.name);
-        else value = scopeBefore(instr.index).expand(p.rawValue ?? '').value;
+        else value = (before ??= makeScope(stage, instr.index)).expand(p.rawValue ?? '').value;
         declare(vars, { name: p.name, kind: instr.kind === 'ARG' ? 'arg' : 'env', value, instruction: instr, property: p });
       }
     }

@@ -107,6 +107,9 @@ describe('parse', () => {
 
   it('reports binary, huge and empty input without throwing', () => {
     expect(parse('\u0000\u0001ELF').ast.diagnostics.map((d) => d.fatal)).toEqual([true]);
+    // Only the first 8 KiB are looked at.
+    expect(parse('#'.repeat(8191) + '\u0000').ast.diagnostics.map((d) => d.fatal)).toEqual([true]);
+    expect(parse('#'.repeat(8192) + '\u0000').ast.diagnostics.filter((d) => d.fatal)).toEqual([]);
     expect(parse('RUN x\n'.repeat(10), { maxLength: 20 }).ast.diagnostics[0].message).toMatch(/too large/);
     const empty = parse('');
     expect(empty.ast.instructions).toEqual([]);
@@ -157,5 +160,24 @@ describe('dockerfile-ast speed-ups keep its answers', () => {
     expect(names()).toEqual(['x', 'y']);
     expect(names()).toEqual(['x', 'y']);
     expect(copy.getFlags()).toHaveLength(2);
+  });
+});
+
+describe('dockerfile-ast builds each instruction once', () => {
+  it('reuses the object made for the heredoc scan, and keeps heredoc bounds', async () => {
+    const { vi } = await import('vitest');
+    const { Parser } = await import('dockerfile-ast/lib/parser.js');
+    parse('');
+    const spy = vi.spyOn(Parser, 'createInstruction');
+    try {
+      const text = 'FROM a\nRUN x \\\n  y\nRUN <<EOF\nbody\nEOF\nCMD z\n';
+      const { ast } = parse(text);
+      // Heredoc-free lines are built once; the heredoc RUN twice (its end moves past the body).
+      expect(spy).toHaveBeenCalledTimes(5);
+      expect(ast.instructions.map((i) => slice(text, i.range))).toEqual(['FROM a', 'RUN x \\\n  y', 'RUN <<EOF\nbody\nEOF', 'CMD z']);
+      expect(ast.instructions[1].args.map((a) => a.value)).toEqual(['x', 'y']);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -1,4 +1,6 @@
-import { DockerfileParser, Instruction as DfInstructionClass, ModifiableInstruction as DfModifiableInstruction } from 'dockerfile-ast';
+import { DockerfileParser, Instruction as DfInstructionClass, ModifiableInstruction as DfModifiableInstruction, Property as DfPropertyClass, Comment as DfComment } from 'dockerfile-ast';
+import { Parser as DfParser } from 'dockerfile-ast/lib/parser.js';
+import { Util as DfUtil } from 'dockerfile-ast/lib/util.js';
 import type {
   Argument as DfArgument,
   Dockerfile as DfDockerfile,
@@ -21,6 +23,7 @@ import {
   type Word,
 } from './ast.js';
 import { unquote } from './words.js';
+import { splitRawArguments, type SplitSource } from './split.js';
 
 export interface ParseOptions {
   /** Files larger than this many characters are not linted (default 5 MiB). */
@@ -39,7 +42,6 @@ interface LspRange {
 /** Parses a Dockerfile. Never throws: problems become diagnostics on the returned tree. */
 export function parse(input: string, options: ParseOptions = {}): { ast: DockerfileAst; lines: LineIndex } {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const lines = new LineIndex(text);
   const ast: DockerfileAst = {
     type: 'Dockerfile',
     text,
@@ -57,11 +59,11 @@ export function parse(input: string, options: ParseOptions = {}): { ast: Dockerf
       range: { start: 0, end: 0 },
       fatal: true,
     });
-    return { ast, lines };
+    return { ast, lines: new LineIndex(text) };
   }
   if (looksBinary(text)) {
     ast.diagnostics.push({ message: 'File looks binary (it contains NUL bytes); not a Dockerfile.', range: { start: 0, end: 0 }, fatal: true });
-    return { ast, lines };
+    return { ast, lines: new LineIndex(text) };
   }
 
   let df: DfDockerfile;
@@ -69,8 +71,9 @@ export function parse(input: string, options: ParseOptions = {}): { ast: Dockerf
     df = DockerfileParser.parse(text);
   } catch (error) {
     ast.diagnostics.push({ message: `Could not parse the file: ${errorMessage(error)}`, range: { start: 0, end: 0 }, fatal: true });
-    return { ast, lines };
+    return { ast, lines: new LineIndex(text) };
   }
+  const lines = new LineIndex(text, documentLineStarts(df, text));
 
   const toRange = (r: LspRange): Range => ({
     start: lines.offsetAt(r.start.line, r.start.character),
@@ -104,19 +107,23 @@ export function parse(input: string, options: ParseOptions = {}): { ast: Dockerf
 /**
  * dockerfile-ast splits an instruction's arguments afresh on every accessor call, and its own
  * parse and accessors (flags, heredocs, properties, JSON) ask many times per instruction: most of
- * its cost. Split once per instruction and share the array. The one caller in the library that
- * changed the array it got (ModifiableInstruction shifting the flags off) now slices instead.
+ * its cost. Split once per instruction, with a cheaper copy of its splitter, and share the array.
+ * The one caller in the library that changed the array it got (ModifiableInstruction shifting the
+ * flags off) now slices instead.
  */
 const MEMO = Symbol('stowage.arguments');
 const PATCHED = Symbol.for('stowage.patched');
 
+/** dockerfile-ast's own splitting, kept for the test that proves `splitRawArguments` equal to it. */
+export const ORIGINAL_SPLIT = Symbol.for('stowage.originalGetRawArguments');
+
 function memoizeArgumentSplitting(): void {
   type Memo = { getRawArguments(): DfArgument[]; getArguments(): DfArgument[]; getFlags(): unknown[]; [MEMO]?: DfArgument[] };
-  const base = DfInstructionClass.prototype as unknown as Memo & { [PATCHED]?: true };
+  const base = DfInstructionClass.prototype as unknown as Memo & { [PATCHED]?: true; [ORIGINAL_SPLIT]?: () => DfArgument[] };
   if (base[PATCHED]) return;
-  const split = base.getRawArguments;
+  base[ORIGINAL_SPLIT] = base.getRawArguments;
   base.getRawArguments = function (this: Memo) {
-    return (this[MEMO] ??= split.call(this));
+    return (this[MEMO] ??= splitRawArguments(this as unknown as SplitSource));
   };
   const baseGetArguments = base.getArguments;
   (DfModifiableInstruction.prototype as unknown as Memo).getArguments = function (this: Memo) {
@@ -127,6 +134,232 @@ function memoizeArgumentSplitting(): void {
   base[PATCHED] = true;
 }
 memoizeArgumentSplitting();
+
+/**
+ * dockerfile-ast's parser builds each instruction twice: once to look for heredocs after its
+ * first line, then again with the same bounds to keep (or wider bounds past the heredocs). The
+ * object depends only on those arguments, so hand back the first one when they repeat; it then
+ * also keeps the arguments split the first time.
+ */
+const LAST = Symbol('stowage.lastInstruction');
+function reuseInstructionObjects(): void {
+  type Last = { dockerfile: unknown; instruction: string; start: number; instructionEnd: number; end: number; made: unknown };
+  type Create = (dockerfile: unknown, instruction: string, start: number, instructionEnd: number, end: number) => unknown;
+  const proto = DfParser.prototype as unknown as { createInstruction: Create; [LAST]?: Last | null; [PATCHED]?: true };
+  if (proto[PATCHED]) return;
+  const create = proto.createInstruction;
+  proto.createInstruction = function (this: typeof proto, dockerfile, instruction, start, instructionEnd, end) {
+    const last = this[LAST];
+    if (last && last.start === start && last.end === end && last.instructionEnd === instructionEnd && last.instruction === instruction && last.dockerfile === dockerfile) {
+      this[LAST] = null;
+      return last.made;
+    }
+    const made = create.call(this, dockerfile, instruction, start, instructionEnd, end);
+    this[LAST] = { dockerfile, instruction, start, instructionEnd, end, made };
+    return made;
+  };
+  proto[PATCHED] = true;
+}
+reuseInstructionObjects();
+
+/**
+ * dockerfile-ast unescapes every ARG/ENV/LABEL name and value one character at a time. A text
+ * without the escape character, line breaks, leading whitespace or a leading quote comes back
+ * unchanged (each character takes the plain branch), so return it as is.
+ */
+const PLAIN_VALUE = Symbol.for('stowage.plainPropertyValue');
+function plainPropertyValues(): void {
+  type GetValue = (value: string, escapeChar: string) => string;
+  const cls = DfPropertyClass as unknown as { getValue: GetValue; [PLAIN_VALUE]?: GetValue };
+  if (cls[PLAIN_VALUE]) return;
+  const original = cls.getValue;
+  cls[PLAIN_VALUE] = original;
+  cls.getValue = function (value: string, escapeChar: string): string {
+    return isPlainValue(value, escapeChar) ? value : original.call(this, value, escapeChar);
+  };
+}
+
+export function isPlainValue(value: string, escapeChar: string): boolean {
+  const first = value.charCodeAt(0);
+  // space, tab, double and single quote
+  if (first === 32 || first === 9 || first === 34 || first === 39) return false;
+  const esc = escapeChar.length === 1 ? escapeChar.charCodeAt(0) : -1;
+  if (esc === -1) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === esc || c === 10 || c === 13) return false;
+  }
+  return true;
+}
+plainPropertyValues();
+
+/**
+ * dockerfile-ast turns offsets into positions one at a time, mostly a little after the previous
+ * one on the same or the next line; each call binary-searches the line starts. Try those two
+ * lines first: the line holding an offset is unique, so the answer is the same.
+ */
+const LINE_HINT = Symbol('stowage.lineHint');
+export const ORIGINAL_POSITION_AT = Symbol.for('stowage.originalPositionAt');
+export const ORIGINAL_LINE_OFFSETS = Symbol.for('stowage.originalGetLineOffsets');
+function hintedPositionAt(): void {
+  type Doc = {
+    _content: string;
+    getLineOffsets(): number[];
+    ensureBeforeEOL(offset: number, lineOffset: number): number;
+    positionAt(offset: number): LspPosition;
+    [LINE_HINT]?: number;
+  };
+  const doc = (DockerfileParser.parse('') as unknown as { document?: Doc }).document;
+  const proto = doc && (Object.getPrototypeOf(doc) as Doc & { [PATCHED]?: true; [ORIGINAL_POSITION_AT]?: (offset: number) => LspPosition });
+  // Only the text document this was written against (its fields are private).
+  if (!proto || proto[PATCHED] || typeof proto.getLineOffsets !== 'function' || typeof proto.ensureBeforeEOL !== 'function' || typeof doc._content !== 'string' || !('_lineOffsets' in doc)) return;
+  proto[ORIGINAL_POSITION_AT] = proto.positionAt;
+  // Line starts of a text without \r are the positions after each \n: find those natively.
+  const getLineOffsets = proto.getLineOffsets;
+  (proto as unknown as Record<symbol, unknown>)[ORIGINAL_LINE_OFFSETS] = getLineOffsets;
+  proto.getLineOffsets = function (this: Doc & { _lineOffsets?: number[] }): number[] {
+    if (this._lineOffsets === undefined && this._content.indexOf('\r') < 0) {
+      const text = this._content;
+      const starts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this._lineOffsets = starts;
+    }
+    return getLineOffsets.call(this);
+  };
+  proto.positionAt = function (this: Doc, at: number): LspPosition {
+    let offset = Math.max(Math.min(at, this._content.length), 0);
+    const lineOffsets = this.getLineOffsets();
+    const count = lineOffsets.length;
+    if (count === 0) return { line: 0, character: offset };
+    let line = this[LINE_HINT] ?? 0;
+    // The hinted line, else the next one (the scan moved on), else search.
+    if (!onLine(lineOffsets, line, offset)) {
+      if (onLine(lineOffsets, line + 1, offset)) line++;
+      else {
+        let low = 0;
+        let high = count;
+        while (low < high) {
+          const mid = Math.floor((low + high) / 2);
+          if (lineOffsets[mid] > offset) high = mid;
+          else low = mid + 1;
+        }
+        line = low - 1;
+      }
+      this[LINE_HINT] = line;
+    }
+    offset = this.ensureBeforeEOL(offset, lineOffsets[line]);
+    return { line, character: offset - lineOffsets[line] };
+  };
+  proto[PATCHED] = true;
+}
+hintedPositionAt();
+
+function onLine(lineOffsets: number[], line: number, offset: number): boolean {
+  return line < lineOffsets.length && lineOffsets[line] <= offset && (line + 1 === lineOffsets.length || lineOffsets[line + 1] > offset);
+}
+
+/**
+ * dockerfile-ast's parser finds where an instruction ends by reading every character with
+ * `charAt` and a string switch. Outside an escaped line break only line breaks and the escape
+ * character matter, so jump between those with a native regex search; the rest is the original
+ * logic step for step. Proven equal to the original in patches.test.ts.
+ */
+export const ORIGINAL_PROCESS_ARGUMENTS = Symbol.for('stowage.originalProcessArguments');
+const STOPS: Record<string, RegExp> = { '\\': /[\r\n\\]/g, '`': /[\r\n`]/g };
+function fasterArgumentScan(): void {
+  type P = {
+    buffer: string;
+    escapeChar: string;
+    processArguments(dockerfile: unknown, instruction: string, instructionEnd: number, start: number, offset: number): number;
+    processHeredocs(instruction: unknown, offset: number): number;
+    createInstruction(dockerfile: unknown, instruction: string, start: number, instructionEnd: number, end: number): unknown;
+    processComment(dockerfile: unknown, start: number): number;
+    [ORIGINAL_PROCESS_ARGUMENTS]?: P['processArguments'];
+  };
+  const proto = DfParser.prototype as unknown as P;
+  if (proto[ORIGINAL_PROCESS_ARGUMENTS]) return;
+  const original = proto.processArguments;
+  proto[ORIGINAL_PROCESS_ARGUMENTS] = original;
+  proto.processArguments = function (this: P, dockerfile, instruction, instructionEnd, start, offset) {
+    const stops = STOPS[this.escapeChar];
+    if (!stops) return original.call(this, dockerfile, instruction, instructionEnd, start, offset);
+    const buffer = this.buffer;
+    const n = buffer.length;
+    const esc = this.escapeChar.charCodeAt(0);
+    let escaped = false;
+    for (let i = offset + 1; i < n; i++) {
+      if (!escaped) {
+        stops.lastIndex = i;
+        if (stops.exec(buffer) === null) return n;
+        i = stops.lastIndex - 1;
+      }
+      const c = buffer.charCodeAt(i);
+      if (c === 13 || c === 10) {
+        if (escaped) continue;
+        return this.processHeredocs(this.createInstruction(dockerfile, instruction, start, instructionEnd, i), i);
+      } else if (c === esc) {
+        const next = i + 1 < n ? buffer.charCodeAt(i + 1) : -1;
+        if (next === 10 || next === 13) {
+          escaped = true;
+          i++;
+        } else if (next === 32 || next === 9) {
+          let j = i + 2;
+          for (; j < n; j++) {
+            const d = buffer.charCodeAt(j);
+            if (d === 32 || d === 9) continue;
+            if (d === 13 || d === 10) escaped = true;
+            break;
+          }
+          if (j >= n) return n;
+          i = j;
+        }
+      } else if (c === 35) {
+        if (escaped) i = this.processComment(dockerfile, i);
+      } else if (c !== 32 && c !== 9) {
+        escaped = false;
+      }
+    }
+    return n;
+  };
+}
+fasterArgumentScan();
+
+/** Likewise the end of a comment: the next line break, found natively. */
+export const ORIGINAL_PROCESS_COMMENT = Symbol.for('stowage.originalProcessComment');
+const LINE_BREAK = /[\r\n]/g;
+function fasterCommentScan(): void {
+  type P = {
+    buffer: string;
+    document: { positionAt(offset: number): LspPosition };
+    processComment(dockerfile: { addComment(c: unknown): void }, start: number): number;
+    [ORIGINAL_PROCESS_COMMENT]?: P['processComment'];
+  };
+  const proto = DfParser.prototype as unknown as P;
+  if (proto[ORIGINAL_PROCESS_COMMENT]) return;
+  proto[ORIGINAL_PROCESS_COMMENT] = proto.processComment;
+  proto.processComment = function (this: P, dockerfile, start) {
+    LINE_BREAK.lastIndex = start + 1;
+    const end = LINE_BREAK.exec(this.buffer)?.index ?? this.buffer.length;
+    // Range.create returns valid positions as { start, end }.
+    const range = { start: this.document.positionAt(start), end: this.document.positionAt(end) };
+    dockerfile.addComment(new DfComment(this.document as never, range));
+    return end;
+  };
+}
+fasterCommentScan();
+
+/**
+ * dockerfile-ast asks twice per parse whether the text starts with a BOM by UTF-8 encoding its
+ * first character into a new Buffer. Those bytes are EF BB BF exactly when that character is U+FEFF.
+ */
+export const ORIGINAL_IS_BOM = Symbol.for('stowage.originalIsUTF8BOM');
+function cheaperBomTest(): void {
+  const util = DfUtil as unknown as { isUTF8BOM(char: string): boolean; [ORIGINAL_IS_BOM]?: (char: string) => boolean };
+  if (util[ORIGINAL_IS_BOM]) return;
+  util[ORIGINAL_IS_BOM] = util.isUTF8BOM;
+  util.isUTF8BOM = (char: string) => char.charCodeAt(0) === 0xfeff;
+}
+cheaperBomTest();
 
 interface LspPosition {
   line: number;
@@ -194,17 +427,42 @@ function argProperty(w: Word, escapeChar: string): Property {
   return {
     name: w.raw.slice(0, eq),
     nameRange: { start: w.range.start, end: w.range.start + eq },
-    value: unquote(rawValue.replace(/\\\r?\n/g, ''), escapeChar),
+    value: unquote(joinLines(rawValue), escapeChar),
     rawValue,
     valueRange: { start: w.range.start + eq + 1, end: w.range.end },
     range: w.range,
   };
 }
 
-function looksBinary(text: string): boolean {
-  const n = Math.min(text.length, 8192);
-  for (let i = 0; i < n; i++) if (text.charCodeAt(i) === 0) return true;
+const CONTINUATION = /\\\r?\n/g;
+/** The text without backslash line continuations (most words have no line break at all). */
+function joinLines(raw: string): string {
+  return raw.indexOf('\n') < 0 ? raw : raw.replace(CONTINUATION, '');
+}
+
+/** Whether a word lies in a heredoc body (dockerfile-ast also splits bodies into words). */
+function inHeredocBody(r: Range, heredocs: Heredoc[]): boolean {
+  for (const h of heredocs) {
+    const bodyStart = h.contentRange?.start ?? h.delimiterRange?.start ?? Infinity;
+    const bodyEnd = h.delimiterRange?.end ?? h.contentRange?.end ?? -Infinity;
+    if (r.start >= bodyStart && r.end <= bodyEnd) return true;
+  }
   return false;
+}
+
+/**
+ * The line starts dockerfile-ast's document computed while parsing: the same rule as LineIndex
+ * (\n, \r\n and a lone \r each end a line), so the text need not be scanned again.
+ */
+function documentLineStarts(df: DfDockerfile, text: string): number[] | undefined {
+  const doc = (df as unknown as { document?: { getText?(): string; getLineOffsets?(): number[] } }).document;
+  if (typeof doc?.getLineOffsets !== 'function' || doc.getText?.() !== text) return undefined;
+  return doc.getLineOffsets();
+}
+
+/** A NUL in the first 8 KiB. (indexOf is native; a charCodeAt loop showed in profiles.) */
+function looksBinary(text: string): boolean {
+  return (text.length > 8192 ? text.slice(0, 8192) : text).indexOf('\0') >= 0;
 }
 
 function errorMessage(error: unknown): string {
@@ -239,7 +497,7 @@ class Reader {
       this.diagnostics.push({ message: `Could not read an instruction: ${errorMessage(error)}`, range: { start: 0, end: 0 }, fatal: false });
       return null;
     }
-    const kind = keyword.raw.replace(/\\\r?\n/g, '').toUpperCase();
+    const kind = joinLines(keyword.raw).toUpperCase();
     const instr: Instruction = {
       type: 'Instruction',
       kind,
@@ -259,60 +517,79 @@ class Reader {
     if (!instr.known) {
       this.diagnostics.push({ message: `Unknown instruction '${keyword.raw}'.`, range: keyword.range, fatal: false });
     }
+    // Each part is read on its own: one accessor failing loses only that part. (Inline try/catch
+    // rather than a helper taking closures: this runs for every instruction.)
     const problems: string[] = [];
-    const part = <T>(what: string, fn: () => T, fallback: T): T => {
-      try {
-        return fn();
-      } catch (error) {
-        problems.push(`${what}: ${errorMessage(error)}`);
-        return fallback;
-      }
-    };
     const anySrc = src as unknown as Record<string, unknown>;
     if (typeof anySrc.getFlags === 'function') {
-      instr.flags = part('flags', () => (src as unknown as { getFlags(): DfFlag[] }).getFlags().map((f) => this.flag(f)), []);
+      try {
+        const flags = (src as unknown as { getFlags(): DfFlag[] }).getFlags();
+        if (flags.length > 0) instr.flags = flags.map((f) => this.flag(f));
+      } catch (error) {
+        problems.push(`flags: ${errorMessage(error)}`);
+      }
     }
     // Heredocs need `<<`; asking dockerfile-ast costs a scan of every argument.
     if (typeof anySrc.getHeredocs === 'function' && this.text.slice(range.start, range.end).includes('<<')) {
-      instr.heredocs = part('heredocs', () => this.heredocs(src), []);
+      try {
+        instr.heredocs = this.heredocs(src);
+      } catch (error) {
+        problems.push(`heredocs: ${errorMessage(error)}`);
+      }
     }
-    const words = part('arguments', () => src.getArguments(), [] as DfArgument[]);
-    const inHeredoc = (r: Range) => instr.heredocs.some((h) => {
-      const bodyStart = h.contentRange?.start ?? h.delimiterRange?.start ?? Infinity;
-      const bodyEnd = h.delimiterRange?.end ?? h.contentRange?.end ?? -Infinity;
-      return r.start >= bodyStart && r.end <= bodyEnd;
-    });
+    let words: DfArgument[] = [];
+    try {
+      words = src.getArguments();
+    } catch (error) {
+      problems.push(`arguments: ${errorMessage(error)}`);
+    }
     const args: Word[] = [];
     // A bare `--` ends the flags (BuildKit); dockerfile-ast reads the words after it as flags too.
-    const dashes = instr.flags.findIndex((f) => this.text.slice(f.range.start, f.range.end) === '--');
-    if (dashes >= 0) {
-      for (const f of instr.flags.slice(dashes + 1)) {
-        const raw = this.text.slice(f.range.start, f.range.end);
-        args.push({ raw, value: unquote(raw.replace(/\\\r?\n/g, ''), escapeChar), range: f.range });
+    if (instr.flags.length > 0) {
+      const dashes = instr.flags.findIndex((f) => f.range.end - f.range.start === 2 && this.text.slice(f.range.start, f.range.end) === '--');
+      if (dashes >= 0) {
+        for (const f of instr.flags.slice(dashes + 1)) {
+          const raw = this.text.slice(f.range.start, f.range.end);
+          args.push({ raw, value: unquote(joinLines(raw), escapeChar), range: f.range });
+        }
+        instr.flags = instr.flags.slice(0, dashes);
       }
-      instr.flags = instr.flags.slice(0, dashes);
     }
-    for (const w of words) {
-      const r = this.toRange(w.getRange());
-      if (inHeredoc(r)) continue;
+    const heredocs = instr.heredocs;
+    for (let i = 0; i < words.length; i++) {
+      const r = this.toRange(words[i].getRange());
+      if (heredocs.length > 0 && inHeredocBody(r, heredocs)) continue;
       const raw = this.text.slice(r.start, r.end);
-      args.push({ raw, value: unquote(raw.replace(/\\\r?\n/g, ''), escapeChar), range: r });
+      args.push({ raw, value: unquote(joinLines(raw), escapeChar), range: r });
     }
     instr.args = args;
-    const firstBody = Math.min(args[0]?.range.start ?? Infinity, instr.heredocs[0]?.range.start ?? Infinity);
+    const firstBody = Math.min(args.length > 0 ? args[0].range.start : Infinity, heredocs.length > 0 ? heredocs[0].range.start : Infinity);
     if (firstBody !== Infinity) instr.argsRange = { start: firstBody, end: range.end };
 
     if (JSON_CAPABLE.has(kind) && typeof anySrc.getJSONStrings === 'function') {
-      part('JSON arguments', () => this.json(src, instr), undefined);
+      try {
+        this.json(src, instr);
+      } catch (error) {
+        problems.push(`JSON arguments: ${errorMessage(error)}`);
+      }
     }
     if (kind === 'ARG') {
       // ARG takes several `name[=default]` words; dockerfile-ast reads `ARG A B=2` like legacy ENV.
       instr.properties = args.map((w) => argProperty(w, escapeChar));
     } else if ((kind === 'ENV' || kind === 'LABEL') && typeof anySrc.getProperties === 'function') {
-      instr.properties = part('properties', () => (src as unknown as { getProperties(): DfProperty[] }).getProperties().map((p) => this.property(p)), []);
+      try {
+        instr.properties = (src as unknown as { getProperties(): DfProperty[] }).getProperties().map((p) => this.property(p));
+      } catch (error) {
+        problems.push(`properties: ${errorMessage(error)}`);
+      }
     }
     if (kind === 'ONBUILD' && typeof anySrc.getTriggerInstruction === 'function') {
-      const trigger = part('trigger', () => (src as unknown as { getTriggerInstruction(): DfInstruction | null }).getTriggerInstruction(), null);
+      let trigger: DfInstruction | null = null;
+      try {
+        trigger = (src as unknown as { getTriggerInstruction(): DfInstruction | null }).getTriggerInstruction();
+      } catch (error) {
+        problems.push(`trigger: ${errorMessage(error)}`);
+      }
       if (trigger) instr.trigger = this.instruction(trigger, index, escapeChar, instr);
     }
     if (problems.length > 0) {
@@ -371,7 +648,7 @@ class Reader {
     const closing = (src as unknown as { getClosingBracket(): DfArgument | null }).getClosingBracket();
     if (strings.length === 0 || !closing || !instr.argsRange) return;
     // Docker uses exec form only when the whole argument text is a JSON array of strings.
-    const body = this.text.slice(instr.argsRange.start, instr.argsRange.end).replace(/\\\r?\n/g, '');
+    const body = joinLines(this.text.slice(instr.argsRange.start, instr.argsRange.end));
     try {
       const parsed: unknown = JSON.parse(body);
       if (!Array.isArray(parsed) || parsed.some((x) => typeof x !== 'string')) return;
