@@ -119,6 +119,12 @@ new RuleTester({ describe, it, beforeAll }).run(rule, {
       errors: [{ messageId: 'secretVariable', line: 3, column: 83, endLine: 3, endColumn: 93 }],
     },
     {
+      // Quoted text that reads like an assignment or a loop is no statement: the RUN still reads the ARG.
+      name: 'text that looks like an assignment does not make the variable the RUN\'s own',
+      code: 'FROM alpine\nARG GITHUB_TOKEN\nRUN echo "GITHUB_TOKEN=x, for GITHUB_TOKEN in list" && git clone https://$GITHUB_TOKEN@github.com/acme/private.git\n',
+      errors: [{ messageId: 'secretVariable', line: 3, column: 74, endLine: 3, endColumn: 87 }],
+    },
+    {
       name: 'database clients',
       code: "FROM mysql:8\nRUN mysql -uroot -prootpass -e 'select 1' && PGPASSWORD=postgres psql -h db\n",
       errors: [

@@ -283,14 +283,12 @@ class Scan {
     return u;
   }
 
-  /**
-   * Shell variables the RUN assigns (`X=...`, `export X=`, `read X`, `for X in`). A standalone
-   * assignment is no command, so it is found in the text between the commands' words.
-   */
+  /** Shell variables the RUN assigns (`X=...`, `export X=`, `read X`, `for X in`). */
   private findAssignments(): void {
     const script = this.model.shellOf(this.run);
     if (!script) return;
-    const words: Range[] = [];
+    // Statements that run no command (`X=1`, `for X in`): the variable name without a subscript.
+    for (const a of script.assignments) this.own.add(a.name.replace(/\[.*$/s, ''));
     for (const c of script.commands) {
       for (const a of c.assignments) this.own.add(a.name);
       const name = c.name.value ?? '';
@@ -299,28 +297,7 @@ class Scan {
           const m = /^([A-Za-z_][A-Za-z0-9_]*)(=|$)/.exec(a.value ?? a.raw);
           if (m) this.own.add(m[1]);
         }
-      } else {
-        // The script of `sh -c '...'` is parsed as commands of its own: its assignments count.
-        const shell = /^(sh|bash|dash|ash|zsh|ksh|mksh|busybox|su)$/.test(base(name));
-        c.args.forEach((a, i) => {
-          const prev = i > 0 ? c.args[i - 1].value ?? '' : '';
-          if (!(shell && /^-[a-z]*c$/.test(prev))) words.push(a.range);
-        });
-        words.push(c.name.range);
       }
-    }
-    const ar = this.run.argsRange;
-    if (!ar) return;
-    const text = this.model.text.slice(ar.start, ar.end);
-    const inWord = (at: number) => words.some((w) => w.start <= at && at < w.end);
-    const re = /(^|[\s;&|(`{'"])([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=|\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b/g;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (m[3]) {
-        this.own.add(m[3]);
-        continue;
-      }
-      const at = ar.start + m.index + m[1].length;
-      if (!inWord(at)) this.own.add(m[2]);
     }
   }
 
