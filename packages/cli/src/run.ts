@@ -11,9 +11,10 @@ import { FileLinter, type LintSettings, type Target } from './lint-file.js';
  */
 const FILES_PER_WORKER = 200;
 /**
- * Linting allocates heavily: one linting thread already keeps V8's background compiler and
- * garbage collector busy on about half a core more. So the calling thread and those count as two
- * cores (measured on the corpus with 2 cores: in-process 2.5 s, with one worker 2.8 s).
+ * One linting thread already keeps V8's background compiler and garbage collector busy on about
+ * half a core more (a corpus run: ~4 s wall, ~6 s CPU), and every worker compiles its own copy of
+ * the hot code. So the calling thread and those count as two cores (measured on the corpus with
+ * 2 cores: in-process min 3.3 s / median 4.2 s, with one worker 3.5 s / 4.2 s).
  */
 const CORES_TAKEN_BY_CALLER = 2;
 
