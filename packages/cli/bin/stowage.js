@@ -6,6 +6,10 @@ import v8 from 'node:v8';
 // background and holds process exit for ~0.5 s. Its baseline code parses fast enough (measured:
 // same corpus throughput), so keep to the baseline compiler.
 v8.setFlagsFromString('--liftoff-only');
+// A lint run is short and mostly warm-up: V8's optimising compiler, busy with large inlined
+// functions, is the bottleneck (~4.5 s of compile CPU over a 4 s corpus run). Inlining less makes
+// each compile cheaper. Measured over the corpus, 6 alternating runs: -10% wall, -16% CPU.
+v8.setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
 
 // Node 22+ caches compiled code between runs, which shortens start-up.
 module.enableCompileCache?.();
