@@ -13,14 +13,12 @@ export interface CacheMount {
   id: string | null;
 }
 
-/** A mount option's key or value without the quotes of a quoted flag value (`--mount="type=cache,target=/x"`). */
-const unquote = (s: string) => s.replace(/^["']/, '').replace(/["']$/, '');
+// Core reads option keys and values as BuildKit does: the quotes of `--mount="type=cache,..."` are off.
+const opt = (flag: Flag, ...keys: string[]) => flag.options.find((o) => keys.includes(o.key.toLowerCase())) ?? null;
 
-const opt = (flag: Flag, ...keys: string[]) => flag.options.find((o) => keys.includes(unquote(o.key).toLowerCase())) ?? null;
-
-/** An option's value, unquoted. */
+/** An option's value. */
 export function optionValue(o: FlagOption | null): string | null {
-  return o?.value == null ? null : unquote(o.value);
+  return o?.value ?? null;
 }
 
 /** The cache mounts of a RUN (`type=cache`, any case). */
@@ -44,22 +42,16 @@ export function cacheMounts(model: SemanticModel, run: Instruction): CacheMount[
 }
 
 /** The edit that adds or sets `sharing=locked` on a mount flag. */
-export function lockEdit(text: string, m: CacheMount): { range: Range; text: string } | null {
+export function lockEdit(m: CacheMount): { range: Range; text: string } | null {
   if (m.sharing) {
     if (!m.sharing.valueRange || !m.sharing.value) return null;
-    const r = m.sharing.valueRange;
-    const v = m.sharing.value;
-    // Leave quotes in place: replace only the word itself.
-    const start = r.start + (/^["']/.test(v) ? 1 : 0);
-    const end = r.end - (/["']$/.test(v) ? 1 : 0);
-    return { range: { start, end }, text: 'locked' };
+    // The value's range leaves out any quotes around it.
+    return { range: m.sharing.valueRange, text: 'locked' };
   }
   const last = m.flag.options[m.flag.options.length - 1];
   if (!last) return null;
-  let at = last.range.end;
-  // Keep the closing quote of a quoted flag value (`--mount="type=cache,target=/x"`) after the insertion.
-  if (/^["']/.test(m.flag.value ?? '') && /["']/.test(text[at - 1])) at--;
-  return { range: { start: at, end: at }, text: ',sharing=locked' };
+  // Before the closing quote of `--mount="type=cache,target=/x"`, which the option's range leaves out.
+  return { range: { start: last.range.end, end: last.range.end }, text: ',sharing=locked' };
 }
 
 /** Whether a flag is a BuildKit mount of any type. */

@@ -90,8 +90,15 @@ new RuleTester({ describe, it, beforeAll }).run(rule, {
     {
       name: 'a quoted mount value',
       code: 'FROM debian:12\nRUN --mount="type=cache,target=/var/lib/apt/lists" apt-get update\n',
-      errors: [{ messageId: 'unlocked', line: 2, column: 25, endLine: 2, endColumn: 51 }],
+      // The target's range ends before the closing quote.
+      errors: [{ messageId: 'unlocked', line: 2, column: 25, endLine: 2, endColumn: 50 }],
       output: 'FROM debian:12\nRUN --mount="type=cache,target=/var/lib/apt/lists,sharing=locked" apt-get update\n',
+    },
+    {
+      name: 'a quoted sharing value',
+      code: "FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt/lists,sharing='shared' apt-get update\n",
+      errors: [{ messageId: 'unlocked', line: 2, column: 50, endLine: 2, endColumn: 65 }],
+      output: "FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt/lists,sharing='locked' apt-get update\n",
     },
     {
       name: 'docker-clean still in place',

@@ -129,7 +129,7 @@ export default defineRule({
 
         // 3. apt mounts without sharing=locked.
         if (isAptMount(target, pms.some((p) => p.manager === 'apt')) && (m.sharing === null || optionValue(m.sharing)?.toLowerCase() === 'shared')) {
-          const edit = lockEdit(text, m);
+          const edit = lockEdit(m);
           ctx.report({
             messageId: 'unlocked',
             data: { target },

@@ -25,6 +25,19 @@ describe('parse', () => {
     expect(slice(text, run.argsRange)).toBe('go build ./...');
   });
 
+  it('reads quoted flag values as BuildKit does: quotes off the options, CSV fields, backslashes kept', () => {
+    const text = `FROM alpine\nRUN --mount="type=cache,target=/root/.cache" --mount=type=secret,id='tok',env=T --mount=type=bind,'"source=a,b"',target=/y echo\n`;
+    const [cache, secret, bind] = parse(text).ast.instructions[1].flags;
+    const read = (f: typeof cache) => f.options.map((o) => [o.key, o.value, slice(text, o.keyRange), slice(text, o.valueRange)]);
+    expect(read(cache)).toEqual([['type', 'cache', 'type', 'cache'], ['target', '/root/.cache', 'target', '/root/.cache']]);
+    // The closing quote stays outside the last option, so an edit at its end lands inside the quotes.
+    expect(text.slice(cache.options[1].range.end, cache.options[1].range.end + 1)).toBe('"');
+    expect(read(secret)).toEqual([['type', 'secret', 'type', 'secret'], ['id', 'tok', 'id', 'tok'], ['env', 'T', 'env', 'T']]);
+    expect(read(bind)).toEqual([['type', 'bind', 'type', 'bind'], ['source', 'a,b', 'source', 'a,b'], ['target', '/y', 'target', '/y']]);
+    const windows = parse('# escape=`\nFROM mcr.microsoft.com/windows/servercore\nRUN --mount="type=cache,target=C:\\cache" echo\n').ast;
+    expect(windows.instructions[1].flags[0].options.map((o) => o.value)).toEqual(['cache', 'C:\\cache']);
+  });
+
   it('ends the flags at a bare `--`', () => {
     const text = 'FROM alpine\nRUN --network=none -- --version x\n';
     const run = parse(text).ast.instructions[1];

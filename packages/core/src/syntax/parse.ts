@@ -461,6 +461,64 @@ function documentLineStarts(df: DfDockerfile, text: string): number[] | undefine
 }
 
 /** A NUL in the first 8 KiB. (indexOf is native; a charCodeAt loop showed in profiles.) */
+/**
+ * The `key=value` options of a flag value as BuildKit reads them: quotes are removed as in a shell
+ * word (`--mount="type=cache,target=/x"`, `id='a'`), then the value is split on commas as CSV (a
+ * field in double quotes may hold commas). Backslashes stay (Windows paths). Ranges cover the
+ * source characters of each key and value, without the quotes around them.
+ */
+export function buildkitOptions(raw: string, offset: number): FlagOption[] {
+  // The unquoted value, and the source offset of each of its characters.
+  let value = '';
+  const at: number[] = [];
+  let quote = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (quote === '' && (c === '"' || c === "'")) {
+      quote = c;
+      continue;
+    }
+    if (quote !== '' && c === quote) {
+      quote = '';
+      continue;
+    }
+    value += c;
+    at.push(offset + i);
+  }
+  const range = (from: number, to: number): Range =>
+    from < to ? { start: at[from], end: at[to - 1] + 1 } : { start: from < at.length ? at[from] : offset + raw.length, end: from < at.length ? at[from] : offset + raw.length };
+  const options: FlagOption[] = [];
+  let start = 0;
+  while (start <= value.length) {
+    // One CSV field: up to the next comma outside double quotes.
+    let end = start;
+    let inCsvQuote = false;
+    while (end < value.length && (inCsvQuote || value[end] !== ',')) {
+      if (value[end] === '"') inCsvQuote = !inCsvQuote;
+      end++;
+    }
+    let from = start;
+    let to = end;
+    if (to - from >= 2 && value[from] === '"' && value[to - 1] === '"') {
+      from++;
+      to--;
+    }
+    const field = value.slice(from, to).replace(/""/g, '"');
+    const eq = field.indexOf('=');
+    const eqAt = value.indexOf('=', from);
+    options.push({
+      key: eq < 0 ? field : field.slice(0, eq),
+      value: eq < 0 ? null : field.slice(eq + 1),
+      range: range(from, to),
+      keyRange: range(from, eq < 0 ? to : eqAt),
+      valueRange: eq < 0 ? null : range(eqAt + 1, to),
+    });
+    if (end >= value.length) break;
+    start = end + 1;
+  }
+  return options;
+}
+
 function looksBinary(text: string): boolean {
   return (text.length > 8192 ? text.slice(0, 8192) : text).indexOf('\0') >= 0;
 }
@@ -604,8 +662,10 @@ class Reader {
     const nameRange = this.toRange(f.getNameRange());
     const v = f.getValueRange();
     const valueRange = v ? this.toRange(v) : null;
-    const options: FlagOption[] = [];
-    for (const o of f.getOptions()) {
+    const raw = valueRange ? this.text.slice(valueRange.start, valueRange.end) : '';
+    // Quotes in the value: read it as BuildKit does; without, dockerfile-ast's split is the same.
+    const options: FlagOption[] = valueRange && /["']/.test(raw) ? buildkitOptions(raw, valueRange.start) : [];
+    if (!valueRange || options.length === 0) for (const o of f.getOptions()) {
       const keyRange = this.toRange(o.getNameRange());
       const vr = o.getValueRange();
       options.push({
