@@ -6,10 +6,13 @@ import v8 from 'node:v8';
 // background and holds process exit for ~0.5 s. Its baseline code parses fast enough (measured:
 // same corpus throughput), so keep to the baseline compiler.
 v8.setFlagsFromString('--liftoff-only');
-// A lint run is short and mostly warm-up: V8's optimising compiler, busy with large inlined
-// functions, is the bottleneck (~4.5 s of compile CPU over a 4 s corpus run). Inlining less makes
-// each compile cheaper. Measured over the corpus, 6 alternating runs: -10% wall, -16% CPU.
+// A lint run is short and mostly warm-up: V8's optimising compiler is its bottleneck (~4.5 s of
+// compile CPU over a 4 s corpus run, large functions re-optimised after deopts on new input).
+// Inline less, and optimise only what stays hot for longer: compiles get fewer and cheaper, which
+// frees the second core for a lint worker (corpus, median of 6 alternating runs: 3.77 s in one
+// thread with V8's defaults, 3.16 s with these and one worker; see docs/performance.md).
 v8.setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
+v8.setFlagsFromString('--interrupt-budget=600000');
 
 // Node 22+ caches compiled code between runs, which shortens start-up.
 module.enableCompileCache?.();
