@@ -85,6 +85,30 @@ describe('engine', () => {
     ]);
   });
 
+  it('calls visitors as methods of the object create returned, and a throwing stage hook once', () => {
+    const methods = defineRule({
+      ...events,
+      meta: { ...events.meta, id: 'test-methods' },
+      create: (ctx) => ({
+        seen: 0,
+        RUN() {
+          this.seen++;
+        },
+        fileExit() {
+          ctx.report({ messageId: 'e', data: { what: `runs ${this.seen}` }, range: { start: 0, end: 0 } });
+        },
+      }),
+    });
+    const stageBoom = defineRule({ ...events, meta: { ...events.meta, id: 'test-stage-boom' }, create: () => ({ stage: () => { throw new Error('bad stage'); } }) });
+    const r = run('FROM a\nRUN x\nFROM b\nRUN y\n', [methods, stageBoom]);
+    expect(summary(r.diagnostics)).toEqual([
+      'test-methods:runs 2',
+      "test-stage-boom:Internal error in rule 'test-stage-boom': bad stage. Please report this with the Dockerfile.",
+    ]);
+    // On the first stage, and not again for the second.
+    expect(r.diagnostics[1].range).toEqual({ start: 0, end: 12 });
+  });
+
   it('reports syntax errors and still lints the rest', () => {
     const r = run('FROM a\nRUNN curl\nRUN curl x\n');
     expect(summary(r.diagnostics)).toEqual(["null:Syntax error: Unknown instruction 'RUNN'.", 'run-no-curl:Found curl.']);

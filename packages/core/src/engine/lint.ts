@@ -110,31 +110,23 @@ function runRules(model: SemanticModel, filePath: string, options: LintOptions, 
     }
   }
 
-  // A rule that throws is reported once and not called again. (try/catch inline, not through a
-  // helper taking a closure: this runs for every instruction and rule.)
-  const fail = (state: Running, error: unknown, at: { start: number; end: number }) => {
-    state.failed = true;
-    out.push(internalError(state.enabled.rule, error, at));
+  // A rule that throws is reported once and not called again. Visitors are called through
+  // `invoke` with their arguments, not through a closure: this runs for every instruction and rule.
+  const invoke = <A, B>(state: Running, fn: ((a: A, b: B) => void) | undefined, a: A, b: B, at: { start: number; end: number }) => {
+    if (!fn || state.failed) return;
+    try {
+      fn.call(state.visitors, a, b);
+    } catch (error) {
+      state.failed = true;
+      out.push(internalError(state.enabled.rule, error, at));
+    }
   };
   const visitInstruction = (instr: Instruction, stage: Stage | null) => {
     for (const state of running) {
       const v = state.visitors;
       if (instr.onbuild && !state.enabled.rule.meta.onbuild) continue;
-      const specific = (v as Record<string, InstructionVisitor | undefined>)[instr.kind];
-      if (v.instruction && !state.failed) {
-        try {
-          v.instruction(instr, stage);
-        } catch (error) {
-          fail(state, error, instr.range);
-        }
-      }
-      if (specific && !state.failed) {
-        try {
-          specific(instr, stage);
-        } catch (error) {
-          fail(state, error, instr.range);
-        }
-      }
+      invoke(state, v.instruction, instr, stage, instr.range);
+      invoke(state, (v as Record<string, InstructionVisitor | undefined>)[instr.kind], instr, stage, instr.range);
     }
     if (instr.trigger) visitInstruction(instr.trigger, stage);
   };
@@ -142,41 +134,18 @@ function runRules(model: SemanticModel, filePath: string, options: LintOptions, 
   let stage: Stage | null = null;
   const stageExit = () => {
     if (!stage) return;
-    const s = stage;
-    for (const state of running) {
-      if (!state.visitors.stageExit || state.failed) continue;
-      try {
-        state.visitors.stageExit(s);
-      } catch (error) {
-        fail(state, error, s.range);
-      }
-    }
+    for (const state of running) invoke(state, state.visitors.stageExit, stage, undefined, stage.range);
   };
   for (const instr of model.ast.instructions) {
     if (instr.kind === 'FROM') {
       stageExit();
       stage = model.stageOf(instr);
-      const s = stage!;
-      for (const state of running) {
-        if (!state.visitors.stage || state.failed) continue;
-        try {
-          state.visitors.stage(s);
-        } catch (error) {
-          fail(state, error, s.range);
-        }
-      }
+      for (const state of running) if (stage) invoke(state, state.visitors.stage, stage, undefined, stage.range);
     }
     visitInstruction(instr, stage);
   }
   stageExit();
-  for (const state of running) {
-    if (!state.visitors.fileExit || state.failed) continue;
-    try {
-      state.visitors.fileExit();
-    } catch (error) {
-      fail(state, error, { start: 0, end: 0 });
-    }
-  }
+  for (const state of running) invoke(state, state.visitors.fileExit, undefined, undefined, { start: 0, end: 0 });
 }
 
 /**
