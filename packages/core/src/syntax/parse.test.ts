@@ -38,6 +38,29 @@ describe('parse', () => {
     expect(windows.instructions[1].flags[0].options.map((o) => o.value)).toEqual(['cache', 'C:\\cache']);
   });
 
+  it('never gives a flag option a range that ends before it starts, quoted or not', () => {
+    // Deterministic pseudo-random flag values from the characters that matter.
+    const parts = ['"', "'", ',', '=', 'a', 'type', 'cache', '\\', ' ', 'x'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % parts.length;
+    for (let i = 0; i < 3000; i++) {
+      let value = '';
+      for (let k = next(); k > 0; k--) value += parts[next()];
+      const text = `FROM a\nRUN --mount=${value} echo hi\n`;
+      for (const flag of parse(text).ast.instructions[1]?.flags ?? []) {
+        for (const o of flag.options) {
+          for (const r of [o.range, o.keyRange, o.valueRange]) {
+            if (r && !(0 <= r.start && r.start <= r.end && r.end <= text.length)) expect.fail(`${JSON.stringify(text)}: ${JSON.stringify(r)}`);
+          }
+        }
+      }
+    }
+    // The case dockerfile-ast got wrong: an empty key.
+    const text = 'FROM a\nRUN --mount==x echo hi\n';
+    const [o] = parse(text).ast.instructions[1].flags[0].options;
+    expect(o.keyRange.start).toBe(o.keyRange.end);
+  });
+
   it('ends the flags at a bare `--`', () => {
     const text = 'FROM alpine\nRUN --network=none -- --version x\n';
     const run = parse(text).ast.instructions[1];

@@ -519,6 +519,11 @@ export function buildkitOptions(raw: string, offset: number): FlagOption[] {
   return options;
 }
 
+/** A range whose end is not before its start (empty at the start otherwise). */
+function ordered(r: Range): Range {
+  return r.end < r.start ? { start: r.start, end: r.start } : r;
+}
+
 function looksBinary(text: string): boolean {
   return (text.length > 8192 ? text.slice(0, 8192) : text).indexOf('\0') >= 0;
 }
@@ -666,14 +671,14 @@ class Reader {
     // Quotes in the value: read it as BuildKit does; without, dockerfile-ast's split is the same.
     const options: FlagOption[] = valueRange && /["']/.test(raw) ? buildkitOptions(raw, valueRange.start) : [];
     if (!valueRange || options.length === 0) for (const o of f.getOptions()) {
-      const keyRange = this.toRange(o.getNameRange());
       const vr = o.getValueRange();
       options.push({
         key: o.getName(),
         value: o.getValue(),
-        range: this.toRange(o.getRange()),
-        keyRange,
-        valueRange: vr ? this.toRange(vr) : null,
+        range: ordered(this.toRange(o.getRange())),
+        // dockerfile-ast gives an empty key (`--mount==x`) a range that ends before it starts.
+        keyRange: ordered(this.toRange(o.getNameRange())),
+        valueRange: vr ? ordered(this.toRange(vr)) : null,
       });
     }
     return {
