@@ -287,6 +287,19 @@ describe('the text pre-check lets through every RUN the rule reports', () => {
       expect(mayHoldCredential(model, model.stages[0].instructions[0]), run).toBe(true);
     }
   });
+  it('reads the whole name before each = or +=, digits first skipped, as a shell would start it', () => {
+    const holds = (run: string) => {
+      const { ast, lines } = parse(`FROM alpine\nRUN ${run}\n`);
+      const model = buildModel(ast, lines);
+      return mayHoldCredential(model, model.stages[0].instructions[0]);
+    };
+    expect(holds('PASSWORD=x make')).toBe(true);
+    expect(holds('echo 1PASSWORD=x')).toBe(true);
+    expect(holds('a=1 PASSWORD+=x')).toBe(true);
+    expect(holds('MY_PASSWORD_FILE_DIR=/x make')).toBe(holds('true MY_PASSWORD_FILE_DIR=/x'));
+    expect(holds('PAGER=less SHELL=/bin/sh make')).toBe(false);
+    expect(holds('echo ASSWORD=x')).toBe(false);
+  });
   it('skips RUNs that cannot hold a credential, but still finds token formats there', () => {
     const result = lint(`FROM alpine\nRUN apt-get install -y curl && mkdir -p /app\nRUN touch ${GH_TOKEN}\n`, { rules: [{ rule, severity: 'error' }] });
     expect(result.diagnostics.length).toBe(1);

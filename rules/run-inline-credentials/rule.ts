@@ -68,6 +68,10 @@ const LITERAL_SITES: [RegExp, RegExp | null][] = [
 const URL_PASSWORD = /:\/\/[^\s/@'"`<>]*:[^\s/@'"`<>]*@/;
 
 /** Whether the RUN may hold a credential the shell reading finds (false: provably none; known formats aside). */
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** `[A-Za-z0-9_]` */
+const isWordChar = (c: number) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
 export function mayHoldCredential(model: SemanticModel, run: Instruction): boolean {
   if (run.jsonForm || run.heredocs.length > 0 || run.argsRange === null) return true;
   const raw = model.text.slice(run.argsRange.start, run.argsRange.end);
@@ -85,8 +89,15 @@ export function mayHoldCredential(model: SemanticModel, run: Instruction): boole
   // `NAME=value` assignments and `export NAME=value` under a secret-looking name.
   if (t.includes('=')) {
     if (/\]\+?=/.test(t)) return true;
-    const assigns = /([A-Za-z_][A-Za-z0-9_]*)\+?=/g;
-    for (let m = assigns.exec(t); m; m = assigns.exec(t)) if (secretName(m[1])) return true;
+    // The name before each `=` / `+=`: a scan back from the `=`, linear where a regex over every
+    // start position re-reads long words.
+    for (let eq = t.indexOf('='); eq >= 0; eq = t.indexOf('=', eq + 1)) {
+      const end = t.charCodeAt(eq - 1) === 43 /* + */ ? eq - 1 : eq;
+      let start = end;
+      while (start > 0 && isWordChar(t.charCodeAt(start - 1))) start--;
+      while (start < end && isDigit(t.charCodeAt(start))) start++;
+      if (start < end && secretName(t.slice(start, end))) return true;
+    }
   }
   for (const [name, words] of LITERAL_SITES) if (name.test(t) && (words === null || words.test(t))) return true;
   return false;
