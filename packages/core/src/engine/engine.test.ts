@@ -56,6 +56,22 @@ describe('engine', () => {
     expect(r.diagnostics.filter((d) => d.ruleId === 'run-no-curl')).toHaveLength(2);
   });
 
+  it("calls each rule's instruction visitor, then its kind visitor, for every instruction and trigger it applies to", () => {
+    const order = (id: string, onbuild: boolean) =>
+      defineRule({
+        meta: { id, summary: 'records calls', category: 'style', severity: 'warn', fix: 'none', sources: [], onbuild },
+        messages: { e: '{{what}}' },
+        create(ctx) {
+          const note = (what: string) => ctx.report({ messageId: 'e', data: { what }, range: { start: 0, end: 0 } });
+          return { instruction: (i) => note(`any ${i.kind}`), RUN: () => note('RUN'), COPY: () => note('COPY') };
+        },
+      });
+    const r = run('FROM a\nRUN x\nCOPY a b\nONBUILD RUN y\nRUN z\n', [order('test-a', true), order('test-b', false)]);
+    const calls = (id: string) => r.diagnostics.filter((d) => d.ruleId === id).map((d) => d.message);
+    expect(calls('test-a')).toEqual(['any FROM', 'any RUN', 'RUN', 'any COPY', 'COPY', 'any ONBUILD', 'any RUN', 'RUN', 'any RUN', 'RUN']);
+    expect(calls('test-b')).toEqual(['any FROM', 'any RUN', 'RUN', 'any COPY', 'COPY', 'any ONBUILD', 'any RUN', 'RUN']);
+  });
+
   it('formats messages and attaches fixes', () => {
     const r = run('FROM a\nRUN curl x\n');
     expect(r.diagnostics).toEqual([{

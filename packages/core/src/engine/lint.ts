@@ -121,13 +121,31 @@ function runRules(model: SemanticModel, filePath: string, options: LintOptions, 
       out.push(internalError(state.enabled.rule, error, at));
     }
   };
-  const visitInstruction = (instr: Instruction, stage: Stage | null) => {
-    for (const state of running) {
-      const v = state.visitors;
-      if (instr.onbuild && !state.enabled.rule.meta.onbuild) continue;
-      invoke(state, v.instruction, instr, stage, instr.range);
-      invoke(state, (v as Record<string, InstructionVisitor | undefined>)[instr.kind], instr, stage, instr.range);
+  // Per instruction kind, the visitors to call in rule order (each rule's `instruction` visitor
+  // before its kind visitor), built on first use: most rules visit one or two kinds, so calling
+  // every rule for every instruction was mostly no-op calls.
+  type Call = { state: Running; fn: InstructionVisitor };
+  const plain = new Map<string, Call[]>();
+  const inTriggers = new Map<string, Call[]>();
+  const callsFor = (kind: string, trigger: boolean): Call[] => {
+    const cache = trigger ? inTriggers : plain;
+    let calls = cache.get(kind);
+    if (calls === undefined) {
+      calls = [];
+      for (const state of running) {
+        if (trigger && !state.enabled.rule.meta.onbuild) continue;
+        const v = state.visitors as Record<string, InstructionVisitor | undefined>;
+        if (v.instruction) calls.push({ state, fn: v.instruction });
+        const byKind = v[kind];
+        if (byKind) calls.push({ state, fn: byKind });
+      }
+      cache.set(kind, calls);
     }
+    return calls;
+  };
+  const visitInstruction = (instr: Instruction, stage: Stage | null) => {
+    const calls = callsFor(instr.kind, instr.onbuild !== null);
+    for (let i = 0; i < calls.length; i++) invoke(calls[i].state, calls[i].fn, instr, stage, instr.range);
     if (instr.trigger) visitInstruction(instr.trigger, stage);
   };
 

@@ -9,6 +9,8 @@ import type { ShellAssignment, ShellCommand, ShellOption, ShellRedirect, ShellSc
 let parser: Parser | null = null;
 let tables: Tables | null = null;
 let loading: Promise<void> | null = null;
+/** The binding's own cursor calls, when they are there and proven to walk as the public cursor does. */
+let rawCursorApi: RawCursorApi | null = null;
 
 /** The grammar next to this module (a bundled build copies it there), else from its package. */
 function bashWasmPath(): string {
@@ -21,12 +23,15 @@ export function initShell(): Promise<void> {
   if (!loading) {
     loading = (async () => {
       const { Parser: TsParser, Language: TsLanguage } = await import('web-tree-sitter');
-      await TsParser.init();
+      // The options object becomes the binding's module object (emscripten), which holds its exports.
+      const binding: Record<string, unknown> = {};
+      await TsParser.init(binding);
       const bash = await TsLanguage.load(bashWasmPath());
       const p = new TsParser();
       p.setLanguage(bash);
       tables = buildTables(bash);
       parser = p;
+      rawCursorApi = rawCursorApiOf(binding, p);
     })();
     // A failed load may be retried by a later call.
     loading.catch(() => {
@@ -35,6 +40,17 @@ export function initShell(): Promise<void> {
   }
   return loading;
 }
+
+/**
+ * Whether walks use the binding's cursor functions (true once initShell() has proven them). Tests
+ * switch them off to compare with TreeCursor; returns whether they were on.
+ */
+export function rawCursorInUse(enable?: boolean): boolean {
+  const was = rawCursorApi !== null && rawCursorEnabled;
+  if (enable !== undefined) rawCursorEnabled = enable;
+  return was;
+}
+let rawCursorEnabled = true;
 
 export function isShellReady(): boolean {
   return parser !== null;
@@ -277,6 +293,149 @@ function buildTables(lang: Language): Tables {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The cursor. web-tree-sitter's TreeCursor keeps its state in JS and copies it into the binding's
+// transfer buffer and back around every call (eight typed-array accesses through a string switch
+// per step): a fifth of the shell's cost. The binding's own functions read the cursor from that
+// buffer and write it back, so a walk can leave it there and call them directly.
+
+/** What the walk reads of a cursor (TreeCursor has it all). */
+interface Cursor {
+  readonly nodeTypeId: number;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly nodeIsMissing: boolean;
+  readonly currentFieldName: string | null | undefined;
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): boolean;
+  delete(): void;
+}
+
+type TreeFn = (tree: number) => number;
+interface RawCursorApi {
+  typeId: TreeFn;
+  startIndex: TreeFn;
+  endIndex: TreeFn;
+  isMissing: TreeFn;
+  fieldId: TreeFn;
+  firstChild: TreeFn;
+  nextSibling: TreeFn;
+  parent: TreeFn;
+  getValue: (address: number, type: string) => number;
+  /** The transfer buffer's address; its first four words hold the cursor. */
+  transfer: number;
+}
+
+/** A cursor over the binding's functions; its state lives in the transfer buffer during the walk. */
+class RawCursor implements Cursor {
+  private readonly inner: TreeCursor;
+  private readonly tree: number;
+  private readonly fields: (string | null)[];
+
+  constructor(
+    private readonly api: RawCursorApi,
+    tree: Tree,
+  ) {
+    this.inner = tree.walk();
+    this.tree = (tree as unknown as Record<number, number>)[0];
+    this.fields = tree.language.fields;
+    // Any public read copies the new cursor into the transfer buffer, where the walk keeps it.
+    void this.inner.nodeTypeId;
+  }
+
+  get nodeTypeId(): number {
+    return this.api.typeId(this.tree);
+  }
+  get startIndex(): number {
+    return this.api.startIndex(this.tree);
+  }
+  get endIndex(): number {
+    return this.api.endIndex(this.tree);
+  }
+  get nodeIsMissing(): boolean {
+    return this.api.isMissing(this.tree) === 1;
+  }
+  get currentFieldName(): string | null | undefined {
+    return this.fields[this.api.fieldId(this.tree)];
+  }
+  gotoFirstChild(): boolean {
+    return this.api.firstChild(this.tree) === 1;
+  }
+  gotoNextSibling(): boolean {
+    return this.api.nextSibling(this.tree) === 1;
+  }
+  gotoParent(): boolean {
+    return this.api.parent(this.tree) === 1;
+  }
+  /** Copies the state back first: moving may have reallocated the cursor's stack. */
+  delete(): void {
+    const inner = this.inner as unknown as Record<number, number>;
+    for (let k = 0; k < 4; k++) inner[k] = this.api.getValue(this.api.transfer + 4 * k, 'i32');
+    this.inner.delete();
+  }
+}
+
+/** A script whose walk touches every cursor call: errors, missing nodes, fields, nesting. */
+const CURSOR_PROBE = 'FOO=1 apt-get install -y "a$(echo b | tr b c)" >/dev/null 2>&1 <<EOF && { if [ -f x ]; then cat <x; fi; }\nhi\nEOF\nfor i in 1 2; do echo $i; done; case $x in a) y;; esac; echo "unterminated';
+
+/**
+ * The binding's cursor functions, if it exports all of them and a walk with them gives exactly
+ * what TreeCursor gives on a probe script; otherwise null (TreeCursor is used).
+ */
+function rawCursorApiOf(binding: Record<string, unknown>, p: Parser): RawCursorApi | null {
+  const fn = (name: string) => (typeof binding[name] === 'function' ? (binding[name] as TreeFn) : null);
+  const names = {
+    typeId: '_ts_tree_cursor_current_node_type_id_wasm',
+    startIndex: '_ts_tree_cursor_start_index_wasm',
+    endIndex: '_ts_tree_cursor_end_index_wasm',
+    isMissing: '_ts_tree_cursor_current_node_is_missing_wasm',
+    fieldId: '_ts_tree_cursor_current_field_id_wasm',
+    firstChild: '_ts_tree_cursor_goto_first_child_wasm',
+    nextSibling: '_ts_tree_cursor_goto_next_sibling_wasm',
+    parent: '_ts_tree_cursor_goto_parent_wasm',
+  } as const;
+  const init = fn('_ts_init');
+  const getValue = binding.getValue;
+  if (init === null || typeof getValue !== 'function') return null;
+  const api: Partial<RawCursorApi> = { getValue: getValue as RawCursorApi['getValue'] };
+  for (const [key, name] of Object.entries(names)) {
+    const f = fn(name);
+    if (f === null) return null;
+    api[key as keyof typeof names] = f;
+  }
+  try {
+    // ts_init only writes the two version words of the (static) transfer buffer and returns it.
+    api.transfer = (init as () => number)();
+    const full = api as RawCursorApi;
+    const tree = p.parse(CURSOR_PROBE);
+    if (tree === null) return null;
+    try {
+      const expected = trace(tree.walk());
+      const got = trace(new RawCursor(full, tree));
+      return expected.length > 0 && expected.join() === got.join() ? full : null;
+    } finally {
+      tree.delete();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** Every node of a walk as `type:start:end:missing:field` (the cursor is deleted at the end). */
+function trace(c: Cursor): string[] {
+  const out: string[] = [];
+  try {
+    for (;;) {
+      out.push(`${c.nodeTypeId}:${c.startIndex}:${c.endIndex}:${c.nodeIsMissing}:${c.currentFieldName}`);
+      if (c.gotoFirstChild()) continue;
+      while (!c.gotoNextSibling()) if (!c.gotoParent()) return out;
+    }
+  } finally {
+    c.delete();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The walk: one pass of a TreeCursor over the tree, recording offsets only; words, values and
 // commands are built afterwards from the script text.
 
@@ -349,8 +508,8 @@ class Walker {
 
   walk(tree: Tree): void {
     const { role: ROLE, dynamic: DYN, subst: SUBST } = this.t;
-    const c: TreeCursor = tree.walk();
     const hasError = tree.rootNode.hasError;
+    const c: Cursor = rawCursorApi !== null && rawCursorEnabled ? new RawCursor(rawCursorApi, tree) : tree.walk();
     const fRole: number[] = [];
     const fId: number[] = [];
     const fData: Frame[] = [];
@@ -447,7 +606,7 @@ class Walker {
     }
   }
 
-  private commandChild(c: TreeCursor, b: CommandBuilder, id: number, role: number, decl: boolean): Frame {
+  private commandChild(c: Cursor, b: CommandBuilder, id: number, role: number, decl: boolean): Frame {
     if (decl && b.name === null) {
       b.name = { start: c.startIndex, end: c.endIndex };
       return null;
@@ -479,7 +638,7 @@ class Walker {
     return null;
   }
 
-  private assignmentChild(c: TreeCursor, a: AssignBuilder, id: number): void {
+  private assignmentChild(c: Cursor, a: AssignBuilder, id: number): void {
     if (!a.opSeen) {
       if (this.t.assignOp[id] === 1) a.opSeen = true;
       else if (a.name === null) a.name = { start: c.startIndex, end: c.endIndex };
@@ -488,7 +647,7 @@ class Walker {
     }
   }
 
-  private redirectChild(c: TreeCursor, r: RedirectBuilder, id: number, role: number, heredoc: boolean): Frame {
+  private redirectChild(c: Cursor, r: RedirectBuilder, id: number, role: number, heredoc: boolean): Frame {
     if (role === R_FD) {
       r.fd = { start: c.startIndex, end: c.endIndex };
       return null;
@@ -525,7 +684,7 @@ class Walker {
     return null;
   }
 
-  private redirectedChild(c: TreeCursor, f: RedirectedFrame, role: number): Frame {
+  private redirectedChild(c: Cursor, f: RedirectedFrame, role: number): Frame {
     if (!f.bodySeen) return null; // the body
     if (role === R_ERROR) {
       const s = c.startIndex;

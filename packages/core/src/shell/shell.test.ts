@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { corpusDir, goldFiles, haveShared, listFiles } from '../../../../test/corpus/files.js';
 import type { Instruction } from '../syntax/ast.js';
 import { parse } from '../syntax/parse.js';
 import type { Range } from '../text.js';
+import { rawCursorInUse } from './parser.js';
 import { clearShellMemo, initShell, isShellReady, parseShell, shellOfInstruction } from './shell.js';
 import type { ShellCommand, ShellScript } from './shell.js';
 
@@ -397,5 +400,64 @@ describe('bare assignments', () => {
     const again = shellOf(`# moved\n${text}`).sh;
     expect(names(first)).toEqual([['TOKEN', 'abc'], ['i', null]]);
     expect(again!.assignments.map((x) => x.range.start - 8)).toEqual(first!.assignments.map((x) => x.range.start));
+  });
+});
+
+describe("walks with the binding's cursor functions", () => {
+  /** The RUN scripts (and ONBUILD RUNs) of a Dockerfile text, as shellOfInstruction parses them. */
+  function scriptsOf(text: string): string[] {
+    const { ast } = parse(text);
+    const out: string[] = [];
+    for (const top of ast.instructions) {
+      const i = top.trigger ?? top;
+      if (i.kind === 'RUN' && !i.jsonForm && i.argsRange) out.push(ast.text.slice(i.argsRange.start, i.argsRange.end));
+    }
+    return out;
+  }
+
+  /** Scripts whose parse with the binding's functions differs from one with TreeCursor. */
+  function differences(scripts: Iterable<string>): string[] {
+    const out: string[] = [];
+    try {
+      for (const s of scripts) {
+        rawCursorInUse(true);
+        clearShellMemo();
+        const raw = JSON.stringify(parseShell(s, 3));
+        rawCursorInUse(false);
+        clearShellMemo();
+        const pub = JSON.stringify(parseShell(s, 3));
+        if (raw !== pub) out.push(s.slice(0, 200));
+        if (out.length > 5) break;
+      }
+    } finally {
+      rawCursorInUse(true);
+      clearShellMemo();
+    }
+    return out;
+  }
+
+  it('are in use (a web-tree-sitter upgrade that changes them falls back to TreeCursor, and fails here)', () => {
+    expect(rawCursorInUse()).toBe(true);
+  });
+
+  it('give what TreeCursor gives on awkward scripts and random text', () => {
+    const awkward = [
+      '', ' ', 'ls', "echo 'unterminated", 'if then fi', 'a && b || c; d | e & f', '$(', '`', '}{)(',
+      'cat <<EOF >x\nbody $x\nEOF\necho after', 'cmd >f <<<x', 'x=1 y=2 cmd a=b', 'for i in 1 2; do echo $i; done',
+      'case $x in a) y;; *) z;; esac', 'f() { g; }; f', '(((', '\0\u0001\ud800', 'sh -c "apt-get update && apt-get install -y x"',
+      `${'echo a && '.repeat(2000)}echo b`, `${'('.repeat(300)}x${')'.repeat(300)}`,
+    ];
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const alphabet = ` \n\t"'\`$(){}[]<>|&;#\\=-abcx01`;
+    const fuzz = Array.from({ length: 400 }, () => Array.from({ length: Math.floor(random() * 80) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''));
+    expect(differences([...awkward, ...fuzz])).toEqual([]);
+  });
+
+  it.runIf(haveShared)('give what TreeCursor gives on every RUN of the corpus and gold set', () => {
+    const scripts = new Set<string>();
+    for (const f of [...listFiles(corpusDir), ...goldFiles()]) for (const s of scriptsOf(readFileSync(f, 'utf8'))) scripts.add(s);
+    expect(scripts.size).toBeGreaterThan(4000);
+    expect(differences(scripts)).toEqual([]);
   });
 });
