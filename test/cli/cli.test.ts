@@ -288,6 +288,10 @@ describe('finding files', () => {
   it('says so when a directory holds no Dockerfile', () => {
     const run = stowage([], { cwd: project({ 'README.md': '# hi\n' }) });
     expect(run).toEqual({ status: 0, stdout: '', stderr: 'stowage: no Dockerfiles found.\n' });
+    // With workers asked for, too (the pool once waited forever for zero files, and node quit silently).
+    expect(stowage(['--concurrency', '2', '-f', 'json'], { cwd: project({ 'README.md': '# hi\n' }) })).toEqual({
+      status: 0, stdout: '[]\n', stderr: 'stowage: no Dockerfiles found.\n',
+    });
   });
 });
 

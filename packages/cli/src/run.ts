@@ -33,7 +33,7 @@ export async function lintTargets(targets: Target[], settings: LintSettings, opt
   const linter = new FileLinter(settings, options.loader);
   // The calling thread lints too, so it counts as one of the cores.
   const workers = options.workers ?? defaultWorkers(targets.length);
-  if (workers > 0) {
+  if (workers > 0 && targets.length > 0) {
     const { lintInPool } = await import('./pool.js');
     return lintInPool(targets, settings, workers, linter);
   }
