@@ -1,5 +1,5 @@
 import type { Instruction, Word } from '../syntax/ast.js';
-import { innerScriptOf, isShellReady, NOT_READY, options, parseInto, parseShell, SHELLS, sortScript } from './parser.js';
+import { innerScriptOf, isShellReady, NOT_READY, options, parseInto, parseRunText, parseShell, SHELLS, sortScript } from './parser.js';
 import type { ShellCommand, ShellScript, ShellWord } from './types.js';
 
 const cache = new WeakMap<Instruction, ShellScript | null>();
@@ -32,7 +32,7 @@ function compute(instr: Instruction, fileText: string, escapeChar: string): Shel
   if (ar === null) return null;
   const esc = escapeChar || '\\';
   if (instr.heredocs.length > 0) return heredocForm(instr, ar.start, ar.end, fileText, esc);
-  return parseShell(blankContinuations(fileText.slice(ar.start, ar.end), esc), ar.start);
+  return parseRunText(fileText.slice(ar.start, ar.end), ar.start, esc);
 }
 
 /** `RUN ["sh", "-c", "..."]`: one command of the JSON strings, plus the `-c` script when it has no JSON escapes. */

@@ -65,47 +65,168 @@ const MAX_NESTED = 4;
  * Throws only when initShell() has not completed.
  */
 export function parseShell(script: string, offset: number): ShellScript {
-  const hit = memo.get(script);
-  if (hit !== undefined) {
-    // Most recently used last, so eviction drops the oldest.
-    memo.delete(script);
-    memo.set(script, hit);
-    return hit.offset === offset ? hit.script : relocate(hit.script, offset - hit.offset);
-  }
+  const hit = recall(memo, script, offset);
+  if (hit !== null) return hit;
   const out: ShellScript = { commands: [], assignments: [], errors: [] };
   parseInto(script, offset, 0, out);
   sortScript(out);
-  remember(script, offset, out);
+  remember(memo, script, offset, out);
   return out;
+}
+
+/**
+ * Parses the text of a shell-form RUN (file offset `offset`) as BuildKit hands it to the shell:
+ * each line continuation (the escape character, blanks after it and the line break) removed, so
+ * the lines join, and the comment and empty lines inside a continuation dropped. Ranges are file
+ * offsets; a word joined across lines (`cu\⏎rl` is `curl`) covers the continuation.
+ */
+export function parseRunText(text: string, offset: number, esc: string): ShellScript {
+  const joined = joinContinuations(text, esc);
+  if (joined === null) return parseShell(text, offset);
+  // Keyed by the text as written: the same joined script with its breaks elsewhere maps differently.
+  const key = esc + text;
+  const hit = recall(joinedMemo, key, offset);
+  if (hit !== null) return hit;
+  const parsed: ShellScript = { commands: [], assignments: [], errors: [] };
+  parseInto(joined.script, 0, 0, parsed);
+  sortScript(parsed);
+  const out = transform(parsed, toFileRange(joined.cuts, offset));
+  remember(joinedMemo, key, offset, out);
+  return out;
+}
+
+/** Where a joined script dropped text: before joined index `at`, `removed` characters so far. */
+interface Cut {
+  at: number;
+  removed: number;
+}
+
+/**
+ * The script with its line continuations joined (see parseRunText), or null when it has none.
+ * Same line rules as BuildKit's parser: the escape character as the last non-blank character
+ * continues the line; inside a continuation, blank lines and comment lines are skipped.
+ */
+export function joinContinuations(text: string, esc: string): { script: string; cuts: Cut[] } | null {
+  if (esc.length !== 1 || text.indexOf(esc) < 0) return null;
+  const escCode = esc.charCodeAt(0);
+  const n = text.length;
+  let script = '';
+  let copied = 0;
+  const cuts: Cut[] = [];
+  let lineStart = 0;
+  let inContinuation = false;
+  for (;;) {
+    let le = lineStart;
+    while (le < n) {
+      const c = text.charCodeAt(le);
+      if (c === 10 || c === 13) break;
+      le++;
+    }
+    let next = le;
+    if (le < n) next = text.charCodeAt(le) === 13 && text.charCodeAt(le + 1) === 10 ? le + 2 : le + 1;
+    let dropFrom = -1;
+    if (inContinuation && isBlankOrCommentLine(text, lineStart, le)) {
+      dropFrom = lineStart;
+    } else {
+      let j = le - 1;
+      while (j >= lineStart && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
+      if (j >= lineStart && text.charCodeAt(j) === escCode) {
+        dropFrom = j;
+        inContinuation = true;
+      } else {
+        inContinuation = false;
+      }
+    }
+    if (dropFrom >= 0 && next > dropFrom) {
+      script += text.slice(copied, dropFrom);
+      const removed = (cuts.length > 0 ? cuts[cuts.length - 1].removed : 0) + (next - dropFrom);
+      // Consecutive drops (a continuation, then comment lines) make one cut.
+      if (cuts.length > 0 && cuts[cuts.length - 1].at === script.length) cuts[cuts.length - 1].removed = removed;
+      else cuts.push({ at: script.length, removed });
+      copied = next;
+    }
+    if (le >= n) break;
+    lineStart = next;
+  }
+  if (cuts.length === 0) return null;
+  return { script: script + text.slice(copied), cuts };
+}
+
+function isBlankOrCommentLine(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) continue;
+    return c === 35; /* # */
+  }
+  return true;
+}
+
+/** Maps ranges in a joined script to file ranges: a character keeps its place, ends follow their last character. */
+function toFileRange(cuts: Cut[], offset: number): (r: Range) => Range {
+  /** The file offset of the joined script's character `i`. */
+  const at = (i: number): number => {
+    let lo = 0;
+    let hi = cuts.length - 1;
+    let removed = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (cuts[mid].at <= i) {
+        removed = cuts[mid].removed;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return offset + i + removed;
+  };
+  return (r) => (r.end > r.start ? { start: at(r.start), end: at(r.end - 1) + 1 } : { start: at(r.start), end: at(r.start) });
 }
 
 // Scripts seen before are not parsed again: Dockerfiles of one repository repeat their RUN lines
 // (variants of an image, templated files), and parsing is most of a lint's cost. Bounded by the
 // total length of the remembered scripts.
 const MEMO_MAX_CHARS = 8 << 20;
-const memo = new Map<string, { offset: number; script: ShellScript }>();
+type Memo = Map<string, { offset: number; script: ShellScript }>;
+const memo: Memo = new Map();
+/** Scripts with line continuations, by their text as written (parseRunText). */
+const joinedMemo: Memo = new Map();
 let memoChars = 0;
 
-function remember(script: string, offset: number, parsed: ShellScript): void {
-  if (script.length > MEMO_MAX_CHARS / 8) return;
-  memo.set(script, { offset, script: parsed });
-  memoChars += script.length;
-  for (const key of memo.keys()) {
-    if (memoChars <= MEMO_MAX_CHARS) break;
-    memo.delete(key);
-    memoChars -= key.length;
+/** A remembered parse of `key`, moved to `offset`, or null. */
+function recall(m: Memo, key: string, offset: number): ShellScript | null {
+  const hit = m.get(key);
+  if (hit === undefined) return null;
+  // Most recently used last, so eviction drops the oldest.
+  m.delete(key);
+  m.set(key, hit);
+  return hit.offset === offset ? hit.script : relocate(hit.script, offset - hit.offset);
+}
+
+function remember(m: Memo, key: string, offset: number, parsed: ShellScript): void {
+  if (key.length > MEMO_MAX_CHARS / 8) return;
+  m.set(key, { offset, script: parsed });
+  memoChars += key.length;
+  for (const from of m === memo ? [memo, joinedMemo] : [joinedMemo, memo]) {
+    for (const old of from.keys()) {
+      if (memoChars <= MEMO_MAX_CHARS) return;
+      from.delete(old);
+      memoChars -= old.length;
+    }
   }
 }
 
 /** Forgets the scripts parsed so far (tests compare fresh parses with remembered ones). */
 export function clearShellMemo(): void {
   memo.clear();
+  joinedMemo.clear();
   memoChars = 0;
 }
 
 /** A copy of a parsed script moved by `delta` file offsets. */
 function relocate(s: ShellScript, delta: number): ShellScript {
-  const move = (r: Range): Range => ({ start: r.start + delta, end: r.end + delta });
+  return transform(s, (r) => ({ start: r.start + delta, end: r.end + delta }));
+}
+
+/** A copy of a parsed script with every range passed through `move` (options keep sharing their args' words). */
+function transform(s: ShellScript, move: (r: Range) => Range): ShellScript {
   const word = (w: ShellWord): ShellWord => ({ raw: w.raw, value: w.value, range: move(w.range) });
   const assignment = (a: ShellAssignment): ShellAssignment => ({ name: a.name, value: a.value === null ? null : word(a.value), range: move(a.range) });
   const commands: ShellCommand[] = new Array(s.commands.length);

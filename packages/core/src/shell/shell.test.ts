@@ -4,7 +4,7 @@ import { corpusDir, goldFiles, haveShared, listFiles } from '../../../../test/co
 import type { Instruction } from '../syntax/ast.js';
 import { parse } from '../syntax/parse.js';
 import type { Range } from '../text.js';
-import { rawCursorInUse } from './parser.js';
+import { joinContinuations, rawCursorInUse } from './parser.js';
 import { clearShellMemo, initShell, isShellReady, parseShell, shellOfInstruction } from './shell.js';
 import type { ShellCommand, ShellScript } from './shell.js';
 
@@ -111,7 +111,7 @@ describe('shellOfInstruction: shell form', () => {
     expect(sh!.commands[1].range).toEqual(find(text, 'uname -m'));
   });
 
-  it('blanks line continuations and comment lines inside them, keeping file offsets', () => {
+  it('joins line continuations and drops the comment lines inside them, keeping file offsets', () => {
     const text =
       'FROM debian\nRUN apt-get update \\\n  # a comment with \'quote and "quote\n\n    && apt-get install -y \\\n       --no-install-recommends curl=7.* \\\n    && rm -rf /var/lib/apt/lists/*\n';
     const { sh } = shellOf(text);
@@ -126,9 +126,44 @@ describe('shellOfInstruction: shell form', () => {
     expect(slice(text, install.args[2].range)).toBe('--no-install-recommends');
     expect(install.args[2].range).toEqual(find(text, '--no-install-recommends'));
     expect(install.options.map((o) => o.name)).toEqual(['-y', '--no-install-recommends']);
-    // The word's raw text is the shell's view: the continuation became spaces.
+    // A command's range is in the file, continuation included.
     expect(slice(text, install.range)).toBe('apt-get install -y \\\n       --no-install-recommends curl=7.*');
     expect(sh!.commands[2].args[1].range).toEqual(find(text, '/var/lib/apt/lists/*'));
+  });
+
+  it('joins a word broken by a continuation, as BuildKit does (not two words)', () => {
+    // Continuation lines keep their leading blanks: only a break with none inside a word joins it.
+    const text = 'FROM debian\nRUN cu\\\nrl -fsSL "https://exa\\\n# a comment line\nmple.com/x" && apt-get inst\\   \r\nall -y git\n';
+    const { sh } = shellOf(text);
+    expect(summary(sh)).toEqual([
+      ['curl', '-fsSL', 'https://example.com/x'],
+      ['apt-get', 'install', '-y', 'git'],
+    ]);
+    const [curl, apt] = sh!.commands;
+    // Each range covers the word in the file, continuation and all; raw is what the shell reads.
+    expect(curl.name.range).toEqual(find(text, 'cu\\\nrl'));
+    expect(curl.name.raw).toBe('curl');
+    expect(slice(text, curl.args[1].range)).toBe('"https://exa\\\n# a comment line\nmple.com/x"');
+    expect(curl.args[1].raw).toBe('"https://example.com/x"');
+    expect(slice(text, apt.args[0].range)).toBe('inst\\   \r\nall');
+    expect(apt.args[2].range).toEqual(find(text, 'git'));
+    expect(apt.range).toEqual({ start: find(text, 'apt-get').start, end: find(text, 'git').end });
+  });
+
+  it('remembers joined scripts by their text as written', () => {
+    clearShellMemo();
+    const broken = 'FROM a\nRUN cu\\\nrl x\n';
+    const whole = 'FROM a\nRUN curl x\n';
+    const first = shellOf(broken).sh!;
+    const second = shellOf(whole).sh!;
+    expect(summary(first)).toEqual(summary(second));
+    expect(first.commands[0].args[0].range).toEqual(find(broken, 'x'));
+    expect(second.commands[0].args[0].range).toEqual(find(whole, 'x'));
+    // The same text elsewhere (here 2 characters later) gives what a fresh parse gives there.
+    const moved = shellOf(`# \n${broken}`);
+    clearShellMemo();
+    expect(moved.sh).toEqual(shellOf(`# \n${broken}`).sh);
+    expect(moved.sh!.commands[0].name.range).toEqual(find(moved.text, 'cu\\\nrl'));
   });
 
   it('honours a backtick escape directive (backslash is then not a continuation)', () => {
@@ -459,5 +494,32 @@ describe("walks with the binding's cursor functions", () => {
     for (const f of [...listFiles(corpusDir), ...goldFiles()]) for (const s of scriptsOf(readFileSync(f, 'utf8'))) scripts.add(s);
     expect(scripts.size).toBeGreaterThan(4000);
     expect(differences(scripts)).toEqual([]);
+  });
+});
+
+describe('line continuations on real files', () => {
+  it.runIf(haveShared)("every word's file range, joined, is the word the shell reads (corpus and gold RUNs)", () => {
+    const bad: string[] = [];
+    let words = 0;
+    for (const f of [...listFiles(corpusDir), ...goldFiles()]) {
+      const { ast } = parse(readFileSync(f, 'utf8'));
+      const esc = ast.escapeChar || '\\';
+      for (const top of ast.instructions) {
+        const i = top.trigger ?? top;
+        if (i.kind !== 'RUN' || i.jsonForm || i.heredocs.length > 0) continue;
+        for (const c of shellOfInstruction(i, ast.text, esc)?.commands ?? []) {
+          if (c.nested > 0) continue; // `sh -c` words are read from the string's value
+          for (const w of [c.name, ...c.args]) {
+            const written = ast.text.slice(w.range.start, w.range.end);
+            // A continuation always holds a line break (`C:\ ` alone is an escaped blank).
+            const joined = /[\r\n]/.test(written) ? (joinContinuations(written, esc)?.script ?? written) : written;
+            words++;
+            if (joined !== w.raw && bad.length < 5) bad.push(`${f}: ${JSON.stringify(written)} read as ${JSON.stringify(w.raw)}`);
+          }
+        }
+      }
+    }
+    expect(words).toBeGreaterThan(100_000);
+    expect(bad).toEqual([]);
   });
 });
