@@ -3,8 +3,9 @@ import type { Range } from '../text.js';
 /** One shell word. Ranges are file offsets (UTF-16 code units, half-open). */
 export interface ShellWord {
   /**
-   * The word as the shell sees it. For shell-form RUN this is the file text with Dockerfile line
-   * continuations (and comment lines inside them) replaced by spaces, so it has the same length.
+   * The word as the shell sees it. For shell-form RUN, Dockerfile line continuations are joined
+   * (and comment lines inside them dropped) as BuildKit does, so a word broken across lines is one
+   * word, and `raw` can be shorter than its range, which covers the continuation in the file.
    */
   raw: string;
   /**
