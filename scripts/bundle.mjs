@@ -1,6 +1,6 @@
-// Bundles the CLI (and its worker) into a few files: on Node 20, resolving and loading ~150
-// separate modules is most of a one-file run's start-up time.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+// Bundles the CLI (and its worker) into one file: on Node 20, resolving and loading ~150 separate
+// modules is most of a one-file run's start-up time.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,23 +12,35 @@ const out = join(cli, 'dist/bundle');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-await build({
-  entryPoints: { main: join(cli, 'dist/main.js'), worker: join(cli, 'dist/worker.js') },
-  outdir: out,
+// One CommonJS file, run by bin/load-bundle.cjs as a vm.Script with V8's code cache (Node 20 has no
+// module compile cache). Its entry runs the command in the main thread and a lint worker in a worker
+// thread. Dynamic imports become lazy requires, so what a run does not use is still not evaluated.
+const result = await build({
+  entryPoints: [join(cli, 'dist/bundle-entry.js')],
+  outfile: join(out, 'main.cjs'),
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // CommonJS dependencies (dockerfile-ast) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __stowageRequire } from 'node:module'; const require = __stowageRequire(import.meta.url);" },
+  // Code that finds files beside itself (wasm, rule docs, the worker) reads import.meta.url.
+  define: { 'import.meta.url': '__stowageBundleUrl', STOWAGE_BUNDLED: 'true' },
+  banner: { js: "const __stowageBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // web-tree-sitter's CommonJS build: its ES module build loads Node modules with import().
+  alias: { 'web-tree-sitter': createRequire(join(root, 'packages/core/package.json')).resolve('web-tree-sitter') },
   // Core loads these on first use with createRequire, which a bundle cannot follow: the CLI
   // package depends on them, so they resolve from the bundle's folder at run time. @stowage/builds
   // imports yaml statically, so that copy is bundled: resolving yaml's files from node_modules at
   // start-up costs more than reading them from the bundle (measured: ~25 ms per run).
   external: ['ajv'],
   logLevel: 'warning',
+  metafile: true,
 });
+// A vm.Script has no loader for import(): the bundle must not keep one that can run. web-tree-sitter
+// imports fs/promises to read a grammar given as a path; core and builds pass it the bytes.
+const kept = Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.kind === 'dynamic-import' && i.path !== 'fs/promises'));
+if (kept.length > 0) throw new Error(`the bundle keeps dynamic imports: ${kept.map((i) => i.path).join(', ')}`);
+// Workers start from this file (pool.ts: ./worker.js beside the code), which loads the bundle the same way.
+writeFileSync(join(out, 'worker.cjs'), "'use strict';\nrequire('../../bin/load-bundle.cjs').start([]);\n");
 
 // The shell parser's wasm files are looked up next to the code that loads them.
 const core = createRequire(join(root, 'packages/core/package.json'));

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { initShell, type Range } from '@stowage/core';
@@ -27,7 +27,8 @@ export function initHcl(): Promise<void> {
       await initShell();
       const { Parser: TsParser, Language: TsLanguage } = await import('web-tree-sitter');
       await TsParser.init();
-      const lang: Language = await TsLanguage.load(hclWasmPath());
+      // Bytes, not a path: see the shell parser's load in core.
+      const lang: Language = await TsLanguage.load(readFileSync(hclWasmPath()));
       const p = new TsParser();
       p.setLanguage(lang);
       parser = p;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import module from 'node:module';
+import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 
 // The bash grammar is 1.4 MB of WebAssembly: V8's optimising tier recompiles all of it in the
@@ -14,10 +14,20 @@ v8.setFlagsFromString('--liftoff-only');
 v8.setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
 v8.setFlagsFromString('--interrupt-budget=600000');
 
-// Node 22+ caches compiled code between runs, which shortens start-up.
-module.enableCompileCache?.();
-import('../dist/bundle/main.js').catch((error) => {
-  const hint = error?.code === 'ERR_MODULE_NOT_FOUND' ? ' (is stowage built? run `pnpm build`)' : '';
+try {
+  const { start } = createRequire(import.meta.url)('./load-bundle.cjs');
+  start(process.argv.slice(2)).then(
+    (result) => {
+      process.exitCode = result.exitCode;
+    },
+    (error) => cannotStart(error),
+  );
+} catch (error) {
+  cannotStart(error);
+}
+
+function cannotStart(error) {
+  const hint = error?.code === 'ENOENT' || error?.code === 'MODULE_NOT_FOUND' ? ' (is stowage built? run `pnpm build`)' : '';
   process.stderr.write(`stowage: cannot start: ${error?.message ?? error}${hint}\n`);
   process.exitCode = 2;
-});
+}

@@ -36,6 +36,12 @@ function buildsInfo(wire: WireBuilds | undefined): BuildsInfo | null {
 }
 
 let shellReady: Promise<void> | undefined;
+let linted = 0;
+
+/** How many files (or texts) this thread has linted. */
+export function filesLinted(): number {
+  return linted;
+}
 
 /** Lints files with one settings object; one per process or worker. */
 export class FileLinter {
@@ -61,6 +67,7 @@ export class FileLinter {
 
   /** Lints text; with fixes enabled, writes them to `target.path` when `write`, else reports `output`. */
   async lintText(text: string, target: Target, write: boolean): Promise<FileReport> {
+    linted++;
     const config = configFor(this.loader, target.path, this.settings);
     const rules = enabledRules(config);
     if (needsShell(rules)) await (shellReady ??= initShell());

@@ -31,7 +31,7 @@ async function run(options: CliOptions): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     case 'version': {
-      // dist/main.js and dist/bundle/main.js both sit below the package root.
+      // dist/main.js and dist/bundle/main.cjs both sit below the package root.
       const pkg = JSON.parse(readFileSync(packageJson(), 'utf8')) as { version: string };
       process.stdout.write(`${pkg.version}\n`);
       return 0;
@@ -58,9 +58,17 @@ async function run(options: CliOptions): Promise<number> {
   }
 }
 
-// `stowage | head` closes the pipe early; that is not an error worth a trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-  process.exit(process.exitCode ?? 0);
-});
-process.exitCode = await main(process.argv.slice(2));
+let pipeHandled = false;
+
+/** Runs the `stowage` command with these arguments; resolves to the exit code. */
+export function runCli(argv: string[]): Promise<number> {
+  if (!pipeHandled) {
+    pipeHandled = true;
+    // `stowage | head` closes the pipe early; that is not an error worth a trace.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
+  return main(argv);
+}

@@ -18,7 +18,9 @@ export interface WorkerBatch {
  */
 const IN_FLIGHT = 2;
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
+// The CLI's bundle (scripts/bundle.mjs defines STOWAGE_BUNDLED) starts its workers from worker.cjs.
+declare const STOWAGE_BUNDLED: boolean | undefined;
+const WORKER_URL = new URL(typeof STOWAGE_BUNDLED !== 'undefined' && STOWAGE_BUNDLED ? './worker.cjs' : './worker.js', import.meta.url);
 // Workers inherit node's flags; --input-type (from `node --input-type=module -e`) would stop them loading.
 const WORKER_EXEC_ARGV = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
 

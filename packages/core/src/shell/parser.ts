@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Language, Parser, Tree, TreeCursor } from 'web-tree-sitter';
@@ -26,7 +26,9 @@ export function initShell(): Promise<void> {
       // The options object becomes the binding's module object (emscripten), which holds its exports.
       const binding: Record<string, unknown> = {};
       await TsParser.init(binding);
-      const bash = await TsLanguage.load(bashWasmPath());
+      // Bytes, not a path: given a path, web-tree-sitter reads it through a dynamic import(), which
+      // the CLI's bundle (run as a vm.Script with a code cache) cannot do.
+      const bash = await TsLanguage.load(readFileSync(bashWasmPath()));
       const p = new TsParser();
       p.setLanguage(bash);
       tables = buildTables(bash);
