@@ -70,6 +70,16 @@ tester.run(rule, {
       errors: [{ messageId: 'missingValue', line: 2, column: 6, endLine: 2, endColumn: 12, message: '`--from` needs a value, written `--from=<value>`.' }],
     },
     {
+      name: 'an empty value that the build reads as no flag',
+      code: 'FROM alpine AS build\nFROM --platform= alpine\nCOPY --from= /a /b\nCOPY --chown= --chmod="" a b\n',
+      errors: [
+        { messageId: 'emptyValue', line: 2, column: 6, endLine: 2, endColumn: 17, message: '`--platform=` is empty, which the build reads as no `--platform` at all; give it a value or remove it.' },
+        { messageId: 'emptyFrom', line: 3, column: 6, endLine: 3, endColumn: 13, message: '`--from=` is empty, so this copies from the build context, as without the flag; name the stage or image to copy from.' },
+        { messageId: 'emptyValue', line: 4, column: 6, endLine: 4, endColumn: 14 },
+        { messageId: 'emptyValue', line: 4, column: 15, endLine: 4, endColumn: 25 },
+      ],
+    },
+    {
       name: 'a bad boolean',
       code: run('COPY --link=yes a b\nCOPY --link= a b'),
       errors: [

@@ -17,6 +17,9 @@ import {
   type MountType,
 } from './flags.js';
 
+/** Flags whose empty value BuildKit (and the legacy builder) treat as if the flag were not given. */
+const EMPTY_IS_ABSENT = new Set(['from', 'chown', 'chmod', 'platform']);
+
 export default defineRule({
   meta: {
     id: 'instruction-flag-invalid',
@@ -35,6 +38,8 @@ export default defineRule({
     malformed: '`--{{name}}` is not valid flag syntax: the value follows `=`, as in `--{{flag}}={{value}}`.',
     noFlags: '{{instruction}} takes no flags; the build fails on `{{flag}}`.',
     missingValue: '`--{{name}}` needs a value, written `--{{name}}=<value>`.',
+    emptyValue: '`--{{name}}=` is empty, which the build reads as no `--{{name}}` at all; give it a value or remove it.',
+    emptyFrom: '`--from=` is empty, so this copies from the build context, as without the flag; name the stage or image to copy from.',
     invalidBool: "`--{{name}}` takes `true` or `false` (or no value), not '{{value}}'.",
     duplicateFlag: '`--{{name}}` is given twice; {{instruction}} accepts it only once.',
     invalidValue: "`--{{name}}={{value}}` is not valid; use one of {{allowed}}.",
@@ -224,6 +229,8 @@ export default defineRule({
             }
           } else if (value === null) {
             report({ messageId: 'missingValue', data: { name: flag.name }, range: flag.range });
+          } else if (value === '' && EMPTY_IS_ABSENT.has(flag.name)) {
+            report({ messageId: flag.name === 'from' ? 'emptyFrom' : 'emptyValue', data: { name: flag.name }, range: flag.range });
           } else {
             checkValue(flag, value);
           }
