@@ -346,6 +346,21 @@ describe('heredocs', () => {
   });
 });
 
+describe('heredocs with a file descriptor', () => {
+  it('parses the command and its heredoc redirect, and the next instruction stays an instruction', () => {
+    const text = 'FROM alpine\nRUN cat /proc/self/fd/3 3<<EOF > out\nhello\nEOF\nRUN apk add curl\n';
+    const { ast } = parse(text);
+    expect(ast.instructions.map((i) => i.kind)).toEqual(['FROM', 'RUN', 'RUN']);
+    const sh = shellOfInstruction(ast.instructions[1], ast.text, ast.escapeChar)!;
+    expect(summary(sh)).toEqual([['cat', '/proc/self/fd/3']]);
+    expect(sh.errors).toEqual([]);
+    expect(sh.commands[0].redirects.map((r) => [r.op, r.fd, r.target?.raw ?? null, slice(text, r.range)])).toEqual([
+      ['<<', '3', 'EOF', '3<<EOF'],
+      ['>', null, 'out', '> out'],
+    ]);
+  });
+});
+
 describe('exec form', () => {
   it('parses the -c string of ["sh", "-c", "..."] inside the quotes', () => {
     const text = 'FROM x\nRUN ["sh", "-c", "apt-get update && apt-get install -y jq"]\n';

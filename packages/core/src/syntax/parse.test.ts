@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from './parse.js';
 
 const slice = (text: string, r: { start: number; end: number } | null) => (r ? text.slice(r.start, r.end) : null);
+const find = (text: string, s: string) => ({ start: text.indexOf(s), end: text.indexOf(s) + s.length });
 
 describe('parse', () => {
   it('keeps exact ranges for keywords, flags, mount options and arguments', () => {
@@ -93,6 +94,23 @@ describe('parse', () => {
     const copy = ast.instructions[2];
     expect(copy.heredocs.map((h) => h.name)).toEqual(['A', 'B']);
     expect(copy.args.map((a) => a.raw)).toEqual(['<<-A', '<<B', '/x']);
+  });
+
+  it('reads heredocs with a file descriptor before them, as BuildKit does (3<<EOF)', () => {
+    const text = 'FROM alpine\nRUN cat /proc/self/fd/5 5<<FILE1 > out\nthis is the body\nFILE1\nrun echo 3<<<not-a-heredoc 2<<-X\n\tx\n\tX\nENV A=5<<B\n';
+    const { ast } = parse(text);
+    expect(ast.diagnostics).toEqual([]);
+    expect(ast.instructions.map((i) => i.kind)).toEqual(['FROM', 'RUN', 'RUN', 'ENV']);
+    const [, run, lower, env] = ast.instructions;
+    expect(run.heredocs.map((h) => [h.name, h.content, slice(text, h.range), slice(text, h.delimiterRange)])).toEqual([
+      ['FILE1', 'this is the body', '5<<FILE1', 'FILE1'],
+    ]);
+    expect(run.args.map((a) => a.raw)).toEqual(['cat', '/proc/self/fd/5', '5<<FILE1', '>', 'out']);
+    expect(run.args[2].range).toEqual(find(text, '5<<FILE1'));
+    // A here-string is no heredoc; the descriptor of `2<<-X` is.
+    expect(lower.heredocs.map((h) => [h.name, slice(text, h.range)])).toEqual([['X', '2<<-X']]);
+    expect(lower.args.map((a) => a.raw)).toEqual(['echo', '3<<<not-a-heredoc', '2<<-X']);
+    expect(env.properties.map((p) => [p.name, p.value])).toEqual([['A', '5<<B']]);
   });
 
   it('unwraps ONBUILD triggers', () => {

@@ -66,20 +66,23 @@ export function parse(input: string, options: ParseOptions = {}): { ast: Dockerf
     return { ast, lines: new LineIndex(text) };
   }
 
+  // dockerfile-ast knows heredocs only as words starting with `<<`; BuildKit also takes a file
+  // descriptor before them (`RUN cat /proc/self/fd/3 3<<EOF`). It reads the digits as blanks.
+  const parsed = maskHeredocDescriptors(text);
   let df: DfDockerfile;
   try {
-    df = DockerfileParser.parse(text);
+    df = DockerfileParser.parse(parsed);
   } catch (error) {
     ast.diagnostics.push({ message: `Could not parse the file: ${errorMessage(error)}`, range: { start: 0, end: 0 }, fatal: true });
     return { ast, lines: new LineIndex(text) };
   }
-  const lines = new LineIndex(text, documentLineStarts(df, text));
+  const lines = new LineIndex(text, parsed === text ? documentLineStarts(df, text) : undefined);
 
   const toRange = (r: LspRange): Range => ({
     start: lines.offsetAt(r.start.line, r.start.character),
     end: lines.offsetAt(r.end.line, r.end.character),
   });
-  const reader = new Reader(text, toRange, ast.diagnostics);
+  const reader = new Reader(text, parsed, toRange, ast.diagnostics);
 
   ast.escapeChar = guard(() => df.getEscapeCharacter(), '\\');
   ast.directives = guard(() => df.getDirectives().map((d): Directive => ({
@@ -519,6 +522,34 @@ export function buildkitOptions(raw: string, offset: number): FlagOption[] {
   return options;
 }
 
+const HEREDOC_INSTRUCTION = /^[ \t]*(?:onbuild[ \t]+)?(?:run|copy|add)[ \t]/i;
+const DESCRIPTOR_BEFORE_HEREDOC = /(^|[ \t])(\d+)(?=<<(?!<))/g;
+
+/**
+ * The text with the file descriptor of each heredoc word (`3<<EOF`, BuildKit's `^(\d*)<<`) on
+ * the first line of a RUN, COPY or ADD replaced by blanks, so that dockerfile-ast sees `<<EOF`
+ * at the same offsets. Here-strings (`3<<<x`) are left alone. The text itself when nothing changes.
+ */
+export function maskHeredocDescriptors(text: string): string {
+  if (!/\d<</.test(text)) return text;
+  let out = '';
+  let copied = 0;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    if (line.includes('<<') && HEREDOC_INSTRUCTION.test(line)) {
+      const masked = line.replace(DESCRIPTOR_BEFORE_HEREDOC, (_, before: string, digits: string) => before + ' '.repeat(digits.length));
+      if (masked !== line) {
+        out += text.slice(copied, start) + masked;
+        copied = end;
+      }
+    }
+    start = end + 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
 /** A range whose end is not before its start (empty at the start otherwise). */
 function ordered(r: Range): Range {
   return r.end < r.start ? { start: r.start, end: r.start } : r;
@@ -544,9 +575,18 @@ function guard<T>(fn: () => T, fallback: T): T {
 class Reader {
   constructor(
     private readonly text: string,
+    /** The text dockerfile-ast parsed: `text` with heredoc file descriptors blanked. */
+    private readonly parsed: string,
     private readonly toRange: (r: LspRange) => Range,
     private readonly diagnostics: ParseDiagnostic[],
   ) {}
+
+  /** A `<<EOF` word's range widened over the file descriptor before it (`3<<EOF`), if any. */
+  private withDescriptor(r: Range): Range {
+    let start = r.start;
+    while (start > 0 && this.parsed.charCodeAt(start - 1) === 32 && this.text.charCodeAt(start - 1) !== 32) start--;
+    return start === r.start ? r : { start, end: r.end };
+  }
 
   instruction(src: DfInstruction, index: number, escapeChar: string, onbuild: Instruction | null): Instruction | null {
     let range: Range;
@@ -620,8 +660,9 @@ class Reader {
     }
     const heredocs = instr.heredocs;
     for (let i = 0; i < words.length; i++) {
-      const r = this.toRange(words[i].getRange());
+      let r = this.toRange(words[i].getRange());
       if (heredocs.length > 0 && inHeredocBody(r, heredocs)) continue;
+      if (this.parsed !== this.text && this.text.startsWith('<<', r.start)) r = this.withDescriptor(r);
       const raw = this.text.slice(r.start, r.end);
       args.push({ raw, value: unquote(joinLines(raw), escapeChar), range: r });
     }
@@ -700,7 +741,7 @@ class Reader {
       return {
         type: 'Heredoc',
         name: h.getName(),
-        range: this.toRange(h.getStartRange()),
+        range: this.withDescriptor(this.toRange(h.getStartRange())),
         content: contentRange ? this.text.slice(contentRange.start, contentRange.end) : '',
         contentRange,
         delimiterRange,
