@@ -113,6 +113,23 @@ describe('parse', () => {
     expect(env.properties.map((p) => [p.name, p.value])).toEqual([['A', '5<<B']]);
   });
 
+  it('joins a line holding only the escape character with the instruction after it, as BuildKit does', () => {
+    const text = 'FROM alpine\n# a comment\n \\\r\nRUN apk add curl\nRUN echo a \\\n  \\\n  b\n';
+    const { ast } = parse(text);
+    expect(ast.diagnostics).toEqual([]);
+    expect(ast.instructions.map((i) => [i.kind, slice(text, i.range)])).toEqual([
+      ['FROM', 'FROM alpine'],
+      ['RUN', 'RUN apk add curl'],
+      // Inside a continuation the line is part of the instruction.
+      ['RUN', 'RUN echo a \\\n  \\\n  b'],
+    ]);
+    const backtick = parse('# escape=`\nFROM windows\n`\nRUN dir c:\\\n');
+    expect(backtick.ast.diagnostics).toEqual([]);
+    expect(backtick.ast.instructions.map((i) => i.kind)).toEqual(['FROM', 'RUN']);
+    // With the default escape character, a lone backtick is an unknown instruction still.
+    expect(parse('FROM a\n`\nRUN b\n').ast.diagnostics.map((d) => d.message)).toEqual(["Unknown instruction '`'."]);
+  });
+
   it('unwraps ONBUILD triggers', () => {
     const text = 'FROM alpine\nONBUILD COPY --from=0 . /app\n';
     const { ast } = parse(text);

@@ -66,9 +66,9 @@ export function parse(input: string, options: ParseOptions = {}): { ast: Dockerf
     return { ast, lines: new LineIndex(text) };
   }
 
-  // dockerfile-ast knows heredocs only as words starting with `<<`; BuildKit also takes a file
-  // descriptor before them (`RUN cat /proc/self/fd/3 3<<EOF`). It reads the digits as blanks.
-  const parsed = maskHeredocDescriptors(text);
+  // Two things BuildKit reads and dockerfile-ast does not; dockerfile-ast gets the text with them
+  // blanked (same offsets): a file descriptor before a heredoc word, and a lone line continuation.
+  const parsed = blankLoneContinuations(maskHeredocDescriptors(text));
   let df: DfDockerfile;
   try {
     df = DockerfileParser.parse(parsed);
@@ -548,6 +548,39 @@ export function maskHeredocDescriptors(text: string): string {
     start = end + 1;
   }
   return copied === 0 ? text : out + text.slice(copied);
+}
+
+const DIRECTIVE = /^#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(\S+)[ \t]*$/;
+
+/**
+ * The text with each line that holds only the escape character, outside a continuation, blanked.
+ * BuildKit joins such a line with the next one, where the instruction starts (`\⏎RUN make` is
+ * `RUN make`); dockerfile-ast took the escape character for an unknown instruction and the next
+ * line for its arguments. The text itself when there is none.
+ */
+export function blankLoneContinuations(text: string): string {
+  if (!/^[ \t]*[\\`][ \t]*\r?$/m.test(text)) return text;
+  const lines = text.split('\n');
+  let esc = '\\';
+  for (const line of lines) {
+    const m = DIRECTIVE.exec(line.replace(/\r$/, ''));
+    if (!m) break;
+    if (m[1].toLowerCase() === 'escape') esc = m[2];
+  }
+  let changed = false;
+  let inContinuation = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/[ \t\r]+$/, '');
+    const content = line.trimStart();
+    if (inContinuation && (content === '' || content.startsWith('#'))) continue;
+    if (!inContinuation && content === esc) {
+      lines[i] = lines[i].replace(esc, ' ');
+      changed = true;
+      continue;
+    }
+    inContinuation = line.endsWith(esc);
+  }
+  return changed ? lines.join('\n') : text;
 }
 
 /** A range whose end is not before its start (empty at the start otherwise). */
