@@ -559,28 +559,45 @@ const DIRECTIVE = /^#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(\S+)[ \t]*$/;
  * line for its arguments. The text itself when there is none.
  */
 export function blankLoneContinuations(text: string): string {
-  if (!/^[ \t]*[\\`][ \t]*\r?$/m.test(text)) return text;
-  const lines = text.split('\n');
-  let esc = '\\';
-  for (const line of lines) {
-    const m = DIRECTIVE.exec(line.replace(/\r$/, ''));
-    if (!m) break;
-    if (m[1].toLowerCase() === 'escape') esc = m[2];
-  }
-  let changed = false;
+  let esc = -1;
   let inContinuation = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/[ \t\r]+$/, '');
-    const content = line.trimStart();
-    if (inContinuation && (content === '' || content.startsWith('#'))) continue;
-    if (!inContinuation && content === esc) {
-      lines[i] = lines[i].replace(esc, ' ');
-      changed = true;
-      continue;
+  const lone: number[] = [];
+  for (let lineStart = 0; lineStart <= text.length; ) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    if (esc < 0) {
+      // The escape directive, if any, is among the first lines (BuildKit reads it there only).
+      const m = DIRECTIVE.exec(text.slice(lineStart, lineEnd).replace(/\r$/, ''));
+      if (m && m[1].toLowerCase() === 'escape') esc = m[2].charCodeAt(0);
+      else if (!m) esc = 92;
     }
-    inContinuation = line.endsWith(esc);
+    // First and last non-blank characters of the line (a trailing \r counts as blank).
+    let first = lineStart;
+    while (first < lineEnd && isBlankCode(text.charCodeAt(first))) first++;
+    let last = lineEnd - 1;
+    while (last >= first && isBlankCode(text.charCodeAt(last))) last--;
+    const blank = first > last;
+    if (!(inContinuation && (blank || text.charCodeAt(first) === 35))) {
+      if (!inContinuation && first === last && text.charCodeAt(first) === esc) {
+        lone.push(first);
+      } else {
+        inContinuation = !blank && text.charCodeAt(last) === esc;
+      }
+    }
+    lineStart = lineEnd + 1;
   }
-  return changed ? lines.join('\n') : text;
+  if (lone.length === 0) return text;
+  let result = '';
+  let copied = 0;
+  for (const at of lone) {
+    result += text.slice(copied, at) + ' ';
+    copied = at + 1;
+  }
+  return result + text.slice(copied);
+}
+
+function isBlankCode(c: number): boolean {
+  return c === 32 || c === 9 || c === 13;
 }
 
 /** A range whose end is not before its start (empty at the start otherwise). */
