@@ -23,7 +23,7 @@ import {
   type Word,
 } from './ast.js';
 import { unquote } from './words.js';
-import { splitRawArguments, type SplitSource } from './split.js';
+import { offsetsOf, splitRawArguments, type SplitSource } from './split.js';
 
 export interface ParseOptions {
   /** Files larger than this many characters are not linted (default 5 MiB). */
@@ -710,7 +710,7 @@ class Reader {
     }
     const heredocs = instr.heredocs;
     for (let i = 0; i < words.length; i++) {
-      let r = this.toRange(words[i].getRange());
+      let r = offsetsOf(words[i]) ?? this.toRange(words[i].getRange());
       if (heredocs.length > 0 && inHeredocBody(r, heredocs)) continue;
       if (this.parsed !== this.text && this.text.startsWith('<<', r.start)) r = this.withDescriptor(r);
       const raw = this.text.slice(r.start, r.end);

@@ -8,7 +8,7 @@ import { Util } from 'dockerfile-ast/lib/util.js';
 import { describe, expect, it } from 'vitest';
 import { corpusDir, goldFiles, haveShared, listFiles } from '../../../../test/corpus/files.js';
 import { isPlainValue, ORIGINAL_IS_BOM, ORIGINAL_LINE_OFFSETS, ORIGINAL_POSITION_AT, ORIGINAL_PROCESS_ARGUMENTS, ORIGINAL_PROCESS_COMMENT, ORIGINAL_SPLIT, parse } from './parse.js';
-import { splitRawArguments, type SplitSource } from './split.js';
+import { offsetsOf, splitRawArguments, type SplitSource } from './split.js';
 import { LineIndex } from '../text.js';
 
 parse(''); // installs the patches
@@ -22,8 +22,13 @@ function differences(text: string): string[] {
   const out: string[] = [];
   const check = (instr: Instr) => {
     const want = show(instr[ORIGINAL_SPLIT]());
-    const got = show(splitRawArguments(instr));
+    const split = splitRawArguments(instr);
+    // The offsets a word keeps (the parse reads them instead of its range) are its range's.
+    const offsets = split.map((a) => offsetsOf(a));
+    const fromRanges = split.map((a) => ({ start: instr.document.offsetAt(a.getRange().start), end: instr.document.offsetAt(a.getRange().end) }));
+    const got = show(split);
     if (want !== got) out.push(`${JSON.stringify(text.slice(0, 200))}\n  want ${want}\n  got  ${got}`);
+    else if (JSON.stringify(offsets) !== JSON.stringify(fromRanges)) out.push(`${JSON.stringify(text.slice(0, 200))}\n  offsets ${JSON.stringify(offsets)}\n  ranges  ${JSON.stringify(fromRanges)}`);
     if (instr.getKeyword() === 'ONBUILD' && instr.getTriggerInstruction) {
       const trigger = instr.getTriggerInstruction();
       if (trigger) check(trigger);

@@ -155,5 +155,32 @@ export function splitRawArguments(src: SplitSource): Argument[] {
 
 function word(doc: SplitSource['document'], offset: number, escapedArg: string, text: string, runStart: number, runEnd: number, from: number, to: number): Argument {
   const value = runStart >= 0 ? escapedArg + text.substring(runStart, runEnd) : escapedArg;
-  return new Argument(value, { start: doc.positionAt(offset + from), end: doc.positionAt(offset + to) });
+  return new OffsetArgument(value, doc, offset + from, offset + to) as unknown as Argument;
+}
+
+/**
+ * An Argument that knows its offsets and makes its line/character range only when asked:
+ * dockerfile-ast reads the ranges of a few words per instruction, and stowage needs offsets,
+ * which it used to get back from the range. Argument's methods all read `range`, a getter here.
+ */
+class OffsetArgument {
+  private lspRange: LspRange | undefined = undefined;
+
+  constructor(
+    readonly value: string,
+    private readonly doc: SplitSource['document'],
+    readonly startOffset: number,
+    readonly endOffset: number,
+  ) {}
+
+  get range(): LspRange {
+    return (this.lspRange ??= { start: this.doc.positionAt(this.startOffset), end: this.doc.positionAt(this.endOffset) });
+  }
+}
+Object.setPrototypeOf(OffsetArgument.prototype, Argument.prototype);
+
+/** The offsets of a word split by splitRawArguments, or null for another Argument. */
+export function offsetsOf(arg: Argument): { start: number; end: number } | null {
+  const a: unknown = arg;
+  return a instanceof OffsetArgument ? { start: a.startOffset, end: a.endOffset } : null;
 }
