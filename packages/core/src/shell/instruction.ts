@@ -1,6 +1,7 @@
 import type { Instruction, Word } from '../syntax/ast.js';
 import { innerScriptOf, isShellReady, NOT_READY, options, parseInto, parseRunText, parseShell, SHELLS, sortScript } from './parser.js';
 import type { ShellCommand, ShellScript, ShellWord } from './types.js';
+import { blankContinuations } from './continuations.js';
 
 const cache = new WeakMap<Instruction, ShellScript | null>();
 
@@ -150,55 +151,3 @@ function base(path: string): string {
   return slash < 0 ? path : path.slice(slash + 1);
 }
 
-/**
- * Replaces Dockerfile line continuations (escape char, optional blanks, line break) with spaces,
- * and blanks the empty and comment lines inside a continuation, so offsets still map 1:1.
- */
-export function blankContinuations(text: string, esc: string): string {
-  const escCode = esc.charCodeAt(0);
-  if (text.indexOf(esc) < 0) return text;
-  const n = text.length;
-  let out = '';
-  let copied = 0;
-  let lineStart = 0;
-  let inContinuation = false;
-  for (;;) {
-    let le = lineStart;
-    while (le < n) {
-      const c = text.charCodeAt(le);
-      if (c === 10 || c === 13) break;
-      le++;
-    }
-    let next = le;
-    if (le < n) next = text.charCodeAt(le) === 13 && text.charCodeAt(le + 1) === 10 ? le + 2 : le + 1;
-    let blankFrom = -1;
-    if (inContinuation && isBlankOrComment(text, lineStart, le)) {
-      blankFrom = lineStart;
-    } else {
-      let j = le - 1;
-      while (j >= lineStart && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
-      if (j >= lineStart && text.charCodeAt(j) === escCode) {
-        blankFrom = j;
-        inContinuation = true;
-      } else {
-        inContinuation = false;
-      }
-    }
-    if (blankFrom >= 0 && next > blankFrom) {
-      out += text.slice(copied, blankFrom) + ' '.repeat(next - blankFrom);
-      copied = next;
-    }
-    if (le >= n) break;
-    lineStart = next;
-  }
-  return copied === 0 ? text : out + text.slice(copied);
-}
-
-function isBlankOrComment(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 9) continue;
-    return c === 35; /* # */
-  }
-  return true;
-}

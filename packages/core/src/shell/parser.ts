@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Language, Parser, Tree, TreeCursor } from 'web-tree-sitter';
 import type { Range } from '../text.js';
+import { joinContinuations, type Cut } from './continuations.js';
 import { unquoteShell } from './quote.js';
 import type { ShellAssignment, ShellCommand, ShellOption, ShellRedirect, ShellScript, ShellWord } from './types.js';
 
@@ -95,72 +96,6 @@ export function parseRunText(text: string, offset: number, esc: string): ShellSc
   const out = transform(parsed, toFileRange(joined.cuts, offset));
   remember(joinedMemo, key, offset, out);
   return out;
-}
-
-/** Where a joined script dropped text: before joined index `at`, `removed` characters so far. */
-interface Cut {
-  at: number;
-  removed: number;
-}
-
-/**
- * The script with its line continuations joined (see parseRunText), or null when it has none.
- * Same line rules as BuildKit's parser: the escape character as the last non-blank character
- * continues the line; inside a continuation, blank lines and comment lines are skipped.
- */
-export function joinContinuations(text: string, esc: string): { script: string; cuts: Cut[] } | null {
-  if (esc.length !== 1 || text.indexOf(esc) < 0) return null;
-  const escCode = esc.charCodeAt(0);
-  const n = text.length;
-  let script = '';
-  let copied = 0;
-  const cuts: Cut[] = [];
-  let lineStart = 0;
-  let inContinuation = false;
-  for (;;) {
-    let le = lineStart;
-    while (le < n) {
-      const c = text.charCodeAt(le);
-      if (c === 10 || c === 13) break;
-      le++;
-    }
-    let next = le;
-    if (le < n) next = text.charCodeAt(le) === 13 && text.charCodeAt(le + 1) === 10 ? le + 2 : le + 1;
-    let dropFrom = -1;
-    if (inContinuation && isBlankOrCommentLine(text, lineStart, le)) {
-      dropFrom = lineStart;
-    } else {
-      let j = le - 1;
-      while (j >= lineStart && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
-      if (j >= lineStart && text.charCodeAt(j) === escCode) {
-        dropFrom = j;
-        inContinuation = true;
-      } else {
-        inContinuation = false;
-      }
-    }
-    if (dropFrom >= 0 && next > dropFrom) {
-      script += text.slice(copied, dropFrom);
-      const removed = (cuts.length > 0 ? cuts[cuts.length - 1].removed : 0) + (next - dropFrom);
-      // Consecutive drops (a continuation, then comment lines) make one cut.
-      if (cuts.length > 0 && cuts[cuts.length - 1].at === script.length) cuts[cuts.length - 1].removed = removed;
-      else cuts.push({ at: script.length, removed });
-      copied = next;
-    }
-    if (le >= n) break;
-    lineStart = next;
-  }
-  if (cuts.length === 0) return null;
-  return { script: script + text.slice(copied), cuts };
-}
-
-function isBlankOrCommentLine(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 9) continue;
-    return c === 35; /* # */
-  }
-  return true;
 }
 
 /** Maps ranges in a joined script to file ranges: a character keeps its place, ends follow their last character. */

@@ -4,7 +4,8 @@ import { corpusDir, goldFiles, haveShared, listFiles } from '../../../../test/co
 import type { Instruction } from '../syntax/ast.js';
 import { parse } from '../syntax/parse.js';
 import type { Range } from '../text.js';
-import { joinContinuations, rawCursorInUse } from './parser.js';
+import { joinContinuations } from './continuations.js';
+import { rawCursorInUse } from './parser.js';
 import { clearShellMemo, initShell, isShellReady, parseShell, shellOfInstruction } from './shell.js';
 import type { ShellCommand, ShellScript } from './shell.js';
 
