@@ -24,7 +24,7 @@ export function optionValue(o: FlagOption | null): string | null {
 /** The cache mounts of a RUN (`type=cache`, any case). */
 export function cacheMounts(model: SemanticModel, run: Instruction): CacheMount[] {
   const out: CacheMount[] = [];
-  const scope = model.scopeAt(run.onbuild ?? run);
+  const scope = model.scopeAt(run);
   for (const flag of run.flags) {
     if (flag.name !== 'mount') continue;
     const type = opt(flag, 'type');
@@ -88,7 +88,7 @@ export function dockerCleanHandled(model: SemanticModel, stage: Stage, run: Inst
 
 /** The targets of every `--mount` of a RUN (any type), expanded; null for one that cannot be resolved. */
 export function mountTargets(model: SemanticModel, run: Instruction): (string | null)[] {
-  const scope = model.scopeAt(run.onbuild ?? run);
+  const scope = model.scopeAt(run);
   const out: (string | null)[] = [];
   for (const flag of run.flags) {
     if (flag.name !== 'mount') continue;

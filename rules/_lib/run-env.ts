@@ -56,9 +56,9 @@ export function userAt(model: SemanticModel, run: Instruction): string | null {
  * unknown (`$HOME`) unless ENV sets it.
  */
 export function runEnv(model: SemanticModel, run: Instruction): EnvLookup {
-  const outer = run.onbuild ?? run;
-  const stage = model.stageOf(outer);
-  const scope = model.scopeAt(outer);
+  const stage = model.stageOf(run.onbuild ?? run);
+  // A trigger's scope is the build that runs it: earlier triggers and the image's ENV.
+  const scope = model.scopeAt(run);
   const image = stage ? IMAGE_ENV[imageName(stage)] ?? {} : {};
   const user = userAt(model, run);
   return (name) => {

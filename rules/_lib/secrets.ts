@@ -405,36 +405,10 @@ export type Verdict =
   /** The value copies another ARG/ENV that is reported itself: not reported again. */
   | { type: 'copy'; of: Declared };
 
-/** The ARG/ENV declaring `name` as seen by `instr` (ONBUILD triggers see earlier triggers and the image's ENV). */
+/** The ARG/ENV declaring `name` as seen by `instr` (the model gives a trigger the earlier triggers and the image's ENV). */
 export function declaredAt(model: SemanticModel, instr: Instruction, name: string): Declared | undefined {
-  if (instr.onbuild) {
-    const stage = model.stageOf(instr);
-    if (!stage) return undefined;
-    const at = stage.instructions.indexOf(instr.onbuild);
-    for (let i = at - 1; i >= 0; i--) {
-      const t = stage.instructions[i].trigger;
-      if (!t || (t.kind !== 'ARG' && t.kind !== 'ENV')) continue;
-      const p = findLast(t.properties, name);
-      if (p) return { kind: t.kind === 'ARG' ? 'arg' : 'env', instruction: t, property: p };
-    }
-    // A downstream build sees this image's ENV, not its ARGs.
-    for (let s: Stage | null = stage; s; s = s.parent) {
-      for (let i = s.instructions.length - 1; i >= 0; i--) {
-        const e = s.instructions[i];
-        if (e.kind !== 'ENV') continue;
-        const p = findLast(e.properties, name);
-        if (p) return { kind: 'env', instruction: e, property: p };
-      }
-    }
-    return undefined;
-  }
   const b = model.scopeAt(instr).binding(name);
   return b ? { kind: b.kind, instruction: b.instruction, property: b.property } : undefined;
-}
-
-function findLast(props: Property[], name: string): Property | undefined {
-  for (let i = props.length - 1; i >= 0; i--) if (props[i].name === name) return props[i];
-  return undefined;
 }
 
 // A trailing colon is tolerated: legacy `ENV KEY: value` sets a variable named `KEY:`.

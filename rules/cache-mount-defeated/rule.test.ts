@@ -21,6 +21,8 @@ new RuleTester({ describe, it, beforeAll }).run(rule, {
     { name: 'a parent mount of /var/cache in a Fedora stage is no apt mount', code: 'FROM fedora:40\nRUN --mount=type=cache,target=/var/cache dnf install -y gcc\n' },
     { name: 'sharing=private does not share', code: `FROM debian:12\n${KEEP}RUN --mount=type=cache,target=/var/cache/apt,sharing=private apt-get install -y curl\n` },
     { name: 'an unknown target', code: 'FROM python:3.12\nARG CACHE\nRUN --mount=type=cache,target=$CACHE pip install --no-cache-dir flask\n' },
+    // The build that runs the trigger has its own build args, not this stage's.
+    { name: 'an ONBUILD RUN does not see the ARGs of the stage that declares it', code: 'FROM python:3.12\nARG PIP_NO_CACHE_DIR=1\nONBUILD RUN --mount=type=cache,target=/root/.cache pip install flask\n', onbuild: false },
   ],
   invalid: [
     {
@@ -61,8 +63,7 @@ new RuleTester({ describe, it, beforeAll }).run(rule, {
     {
       name: 'PIP_NO_CACHE_DIR from ENV',
       code: 'FROM python:3.12\nENV PIP_NO_CACHE_DIR=1\nRUN --mount=type=cache,target=/root/.cache pip install flask\n',
-      // Wrapped in ONBUILD, the ENV is a trigger too and not in effect here.
-      onbuild: false,
+      // Wrapped in ONBUILD, the ENV trigger runs before the RUN trigger, in the same later build.
       errors: [{ messageId: 'disabledEnv', line: 3, column: 24, endLine: 3, endColumn: 43 }],
     },
     {

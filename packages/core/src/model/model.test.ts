@@ -124,6 +124,24 @@ describe('ARG and ENV scopes', () => {
     expect(g.globalArgs.map((b) => [b.name, b.value])).toEqual([['A', '1'], ['B', '1'], ['A', '2']]);
   });
 
+  it('an ONBUILD trigger sees the earlier triggers and the image ENV, not the stage ARGs', () => {
+    const t = model(
+      ['FROM alpine AS base', 'ENV ROOT=/opt', 'ARG STAGE_ONLY=1', 'ONBUILD ARG TOKEN', 'ONBUILD ENV URL=https://x$ROOT', 'ONBUILD RUN echo $TOKEN $URL', 'ENV LATER=yes', 'RUN echo $TOKEN', 'FROM base', 'ONBUILD RUN echo'].join('\n'),
+    );
+    const trigger = t.ast.instructions[5].trigger!;
+    const scope = t.scopeAt(trigger);
+    expect(scope.binding('TOKEN')).toMatchObject({ kind: 'arg', value: undefined, instruction: t.ast.instructions[3].trigger });
+    expect(scope.lookup('URL')).toBe('https://x/opt');
+    // The image's ENV, wherever in the stage; the stage's ARGs stay behind.
+    expect(scope.lookup('LATER')).toBe('yes');
+    expect(scope.isDeclared('STAGE_ONLY')).toBe(false);
+    // Outside the triggers, an ONBUILD ARG declares nothing.
+    expect(t.scopeAt(t.ast.instructions[7]).isDeclared('TOKEN')).toBe(false);
+    // A child stage's triggers see the ENV of the stages it is built on.
+    expect(t.scopeAt(t.ast.instructions[9].trigger!).lookup('ROOT')).toBe('/opt');
+    expect(t.scopeAt(t.ast.instructions[9].trigger!).isDeclared('TOKEN')).toBe(false);
+  });
+
   it('proxy ARGs are predefined', () => {
     expect(m.scopeAt(at(3)).isDeclared('HTTP_PROXY')).toBe(true);
   });

@@ -98,6 +98,10 @@ export interface SemanticModel {
   dependentsOf(stage: Stage): ReadonlySet<Stage>;
   /** Stages built for a target (the final stage when omitted), including the target. */
   stagesForTarget(target?: Stage): ReadonlySet<Stage>;
+  /**
+   * The variables visible to an instruction. For an ONBUILD trigger: those of the later build
+   * that runs it (the triggers before it, then this image's ENV), not this stage's ARGs.
+   */
   scopeAt(instr: Instruction): Scope;
   /** Parsed shell of a RUN (shell form, heredoc, exec form); parsed on first use and cached. */
   shellOf(instr: Instruction): ShellScript | null;
@@ -136,6 +140,8 @@ export function buildModel(ast: DockerfileAst, lines: LineIndex): SemanticModel 
   const stageOfIndex: (Stage | null)[] = [];
   const globalVars: VarsByName = new Map();
   const stageVars = new Map<Stage, VarsByName>();
+  /** ONBUILD ARG/ENV triggers per stage: the variables of the build that runs the triggers. */
+  const triggerVars = new Map<Stage, VarsByName>();
   const byKey = new Map<string, Stage>();
 
   /** A global ARG's value as FROM lines and bare stage re-declarations see it. */
@@ -218,6 +224,18 @@ export function buildModel(ast: DockerfileAst, lines: LineIndex): SemanticModel 
         declare(vars, { name: p.name, kind: instr.kind === 'ARG' ? 'arg' : 'env', value, instruction: instr, property: p });
       }
     }
+    const tvars: VarsByName = new Map();
+    triggerVars.set(stage, tvars);
+    for (const instr of stage.instructions) {
+      const trigger = instr.kind === 'ONBUILD' ? instr.trigger : null;
+      if (trigger === null || (trigger.kind !== 'ARG' && trigger.kind !== 'ENV')) continue;
+      let before: Scope | null = null;
+      for (const p of trigger.properties) {
+        // A bare `ONBUILD ARG X` takes its value from the building Dockerfile: unknown here.
+        const value = trigger.kind === 'ARG' && p.value === null ? undefined : (before ??= makeTriggerScope(stage, trigger.index)).expand(p.rawValue ?? '').value;
+        declare(tvars, { name: p.name, kind: trigger.kind === 'ARG' ? 'arg' : 'env', value, instruction: trigger, property: p });
+      }
+    }
     for (const instr of stage.instructions) {
       const target = instr.kind === 'ONBUILD' ? null : instr;
       if (!target) continue;
@@ -286,6 +304,34 @@ export function buildModel(ast: DockerfileAst, lines: LineIndex): SemanticModel 
     };
   }
 
+  /**
+   * What an ONBUILD trigger sees when it runs, in a later build FROM this stage's image: the ARG
+   * and ENV triggers before it, then the image's environment (every ENV of the stage and of the
+   * stages it is built on, wherever in the stage). The stage's ARGs do not reach that build.
+   */
+  function makeTriggerScope(stage: Stage, index: number): Scope {
+    const binding = (name: string): VarBinding | undefined => {
+      const triggers = triggerVars.get(stage)?.get(name);
+      if (triggers) {
+        const i = lastBefore(triggers, index);
+        if (i >= 0) return triggers[i];
+      }
+      for (let s: Stage | null = stage; s; s = s.parent) {
+        const bindings = stageVars.get(s)!.get(name);
+        if (!bindings) continue;
+        for (let i = bindings.length - 1; i >= 0; i--) if (bindings[i].kind === 'env') return bindings[i];
+      }
+      return undefined;
+    };
+    const lookup = (name: string): string | undefined => binding(name)?.value;
+    return {
+      binding,
+      lookup,
+      isDeclared: (name) => binding(name) !== undefined || PREDEFINED_ARGS.has(name),
+      expand: (raw) => expand(raw, lookup, ast.escapeChar),
+    };
+  }
+
   const depCache = new Map<Stage, ReadonlySet<Stage>>();
   const dependenciesOf = (stage: Stage): ReadonlySet<Stage> => {
     const cached = depCache.get(stage);
@@ -323,7 +369,10 @@ export function buildModel(ast: DockerfileAst, lines: LineIndex): SemanticModel 
       if (!t) return new Set();
       return new Set([t, ...dependenciesOf(t)]);
     },
-    scopeAt: (instr) => makeScope(stageOfIndex[instr.index] ?? null, instr.index),
+    scopeAt: (instr) => {
+      const stage = stageOfIndex[instr.index] ?? null;
+      return instr.onbuild !== null && stage !== null ? makeTriggerScope(stage, instr.index) : makeScope(stage, instr.index);
+    },
     shellOf: (instr) => {
       if (instr.kind !== 'RUN') return null;
       let script = shellCache.get(instr);
