@@ -84,17 +84,19 @@ export function parseShell(script: string, offset: number): ShellScript {
  * offsets; a word joined across lines (`cu\⏎rl` is `curl`) covers the continuation.
  */
 export function parseRunText(text: string, offset: number, esc: string): ShellScript {
+  if (text.indexOf(esc) < 0) return parseShell(text, offset);
+  // Remembered by the text as written: the same joined script with its breaks elsewhere maps differently.
+  let m = joinedMemos.get(esc);
+  if (m === undefined) joinedMemos.set(esc, (m = new Map()));
+  const hit = recall(m, text, offset);
+  if (hit !== null) return hit;
   const joined = joinContinuations(text, esc);
   if (joined === null) return parseShell(text, offset);
-  // Keyed by the text as written: the same joined script with its breaks elsewhere maps differently.
-  const key = esc + text;
-  const hit = recall(joinedMemo, key, offset);
-  if (hit !== null) return hit;
   const parsed: ShellScript = { commands: [], assignments: [], errors: [] };
   parseInto(joined.script, 0, 0, parsed);
   sortScript(parsed);
   const out = transform(parsed, toFileRange(joined.cuts, offset));
-  remember(joinedMemo, key, offset, out);
+  remember(m, text, offset, out);
   return out;
 }
 
@@ -123,8 +125,8 @@ function toFileRange(cuts: Cut[], offset: number): (r: Range) => Range {
 const MEMO_MAX_CHARS = 8 << 20;
 type Memo = Map<string, { offset: number; script: ShellScript }>;
 const memo: Memo = new Map();
-/** Scripts with line continuations, by their text as written (parseRunText). */
-const joinedMemo: Memo = new Map();
+/** Scripts with line continuations, by escape character, then by their text as written (parseRunText). */
+const joinedMemos = new Map<string, Memo>();
 let memoChars = 0;
 
 /** A remembered parse of `key`, moved to `offset`, or null. */
@@ -141,7 +143,9 @@ function remember(m: Memo, key: string, offset: number, parsed: ShellScript): vo
   if (key.length > MEMO_MAX_CHARS / 8) return;
   m.set(key, { offset, script: parsed });
   memoChars += key.length;
-  for (const from of m === memo ? [memo, joinedMemo] : [joinedMemo, memo]) {
+  if (memoChars <= MEMO_MAX_CHARS) return;
+  // The oldest of the map just added to go first, then those of the others.
+  for (const from of [m, ...[memo, ...joinedMemos.values()].filter((x) => x !== m)]) {
     for (const old of from.keys()) {
       if (memoChars <= MEMO_MAX_CHARS) return;
       from.delete(old);
@@ -153,7 +157,7 @@ function remember(m: Memo, key: string, offset: number, parsed: ShellScript): vo
 /** Forgets the scripts parsed so far (tests compare fresh parses with remembered ones). */
 export function clearShellMemo(): void {
   memo.clear();
-  joinedMemo.clear();
+  joinedMemos.clear();
   memoChars = 0;
 }
 
