@@ -1,7 +1,7 @@
 // The bin runs the bundle with V8's code cache (bin/load-bundle.cjs). These tests use a copy of the
 // built package, so that they neither race other tests for the cache file nor leave theirs behind.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,11 +12,13 @@ const cliDir = fileURLToPath(new URL('../../packages/cli/', import.meta.url));
 const copy = realpathSync(mkdtempSync(path.join(tmpdir(), 'stowage-pkg-')));
 cpSync(path.join(cliDir, 'bin'), path.join(copy, 'bin'), { recursive: true });
 cpSync(path.join(cliDir, 'dist/bundle'), path.join(copy, 'dist/bundle'), { recursive: true });
-rmSync(path.join(copy, 'dist/bundle/main.cjs.v8cache'), { force: true });
+const bundleDir = path.join(copy, 'dist/bundle');
+/** The cache files beside the copied bundle (named by the bundle's size and time). */
+const caches = () => readdirSync(bundleDir).filter((n) => n.startsWith('main.cjs.') && n.endsWith('.v8cache')).map((n) => path.join(bundleDir, n));
+for (const c of caches()) rmSync(c, { recursive: true, force: true });
 writeFileSync(path.join(copy, 'package.json'), '{ "type": "module" }\n');
 // The bundle leaves ajv to the package's dependencies.
 symlinkSync(path.join(cliDir, 'node_modules'), path.join(copy, 'node_modules'));
-const cache = path.join(copy, 'dist/bundle/main.cjs.v8cache');
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
 const DOCKERFILE = 'FROM alpine AS build\nRUN apk update\nFROM alpine\nCOPY --from=0 /a /b\n';
@@ -33,16 +35,18 @@ describe('compile cache', () => {
   it('is not written when turned off, nor after a run that lints nothing', () => {
     expect(expected.status).toBe(0);
     expect(JSON.parse(expected.stdout)[0].messages.map((m: { ruleId: string }) => m.ruleId)).toContain('copy-from-index');
-    expect(existsSync(cache)).toBe(false);
+    expect(caches()).toEqual([]);
     expect(run(['--version'], cwd).status).toBe(0);
-    expect(existsSync(cache)).toBe(false);
+    expect(caches()).toEqual([]);
   });
 
   it('is written by the first lint, then read without being rewritten, with the same output', () => {
     expect(run(['-f', 'json', '--no-config', 'Dockerfile'], cwd)).toEqual(expected);
+    const [cache] = caches();
     const written = statSync(cache);
     expect(written.size).toBeGreaterThan(100_000);
     expect(run(['-f', 'json', '--no-config', 'Dockerfile'], cwd)).toEqual(expected);
+    expect(caches()).toEqual([cache]);
     expect(statSync(cache).mtimeMs).toBe(written.mtimeMs);
   });
 
@@ -56,14 +60,31 @@ describe('compile cache', () => {
   });
 
   it('is replaced when V8 rejects it, and the run is unaffected', () => {
+    const [cache] = caches();
     writeFileSync(cache, 'not a code cache');
     expect(run(['-f', 'json', '--no-config', 'Dockerfile'], cwd)).toEqual(expected);
     expect(readFileSync(cache).length).toBeGreaterThan(100_000);
   });
 
+  it('is not used for a changed bundle of the same length (V8 checks only the length)', () => {
+    const bundle = path.join(bundleDir, 'main.cjs');
+    const [old] = caches();
+    const source = readFileSync(bundle, 'utf8');
+    expect(source).toContain('names no stage');
+    writeFileSync(bundle, source.replaceAll('names no stage', 'NAMES NO STAGE'));
+    const r = run(['-f', 'json', '--no-config', 'Dockerfile'], project({ Dockerfile: 'FROM alpine AS build\nFROM alpine\nCOPY --from=biuld /a /b\n' }));
+    expect(r.stdout).toContain('NAMES NO STAGE');
+    // The new bundle's cache replaced the old one.
+    expect(caches()).toHaveLength(1);
+    expect(caches()[0]).not.toBe(old);
+    writeFileSync(bundle, source);
+  });
+
   it('is skipped when it cannot be written', () => {
-    rmSync(cache, { force: true });
+    for (const c of caches()) rmSync(c, { recursive: true, force: true });
     // A directory in the cache file's place: the write fails, the run does not.
+    const stats = statSync(path.join(bundleDir, 'main.cjs'));
+    const cache = path.join(bundleDir, `main.cjs.${stats.size}-${Math.floor(stats.mtimeMs)}.v8cache`);
     cpSync(path.join(copy, 'bin'), cache, { recursive: true });
     expect(run(['-f', 'json', '--no-config', 'Dockerfile'], cwd)).toEqual(expected);
     expect(statSync(cache).isDirectory()).toBe(true);
