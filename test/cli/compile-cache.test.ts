@@ -13,7 +13,7 @@ const copy = realpathSync(mkdtempSync(path.join(tmpdir(), 'stowage-pkg-')));
 cpSync(path.join(cliDir, 'bin'), path.join(copy, 'bin'), { recursive: true });
 cpSync(path.join(cliDir, 'dist/bundle'), path.join(copy, 'dist/bundle'), { recursive: true });
 const bundleDir = path.join(copy, 'dist/bundle');
-/** The cache files beside the copied bundle (named by the bundle's size and time). */
+/** The cache files beside the copied bundle (named by the bundle's size, time and inode). */
 const caches = () => readdirSync(bundleDir).filter((n) => n.startsWith('main.cjs.') && n.endsWith('.v8cache')).map((n) => path.join(bundleDir, n));
 for (const c of caches()) rmSync(c, { recursive: true, force: true });
 writeFileSync(path.join(copy, 'package.json'), '{ "type": "module" }\n');
@@ -84,7 +84,7 @@ describe('compile cache', () => {
     for (const c of caches()) rmSync(c, { recursive: true, force: true });
     // A directory in the cache file's place: the write fails, the run does not.
     const stats = statSync(path.join(bundleDir, 'main.cjs'));
-    const cache = path.join(bundleDir, `main.cjs.${stats.size}-${Math.floor(stats.mtimeMs)}.v8cache`);
+    const cache = path.join(bundleDir, `main.cjs.${stats.size}-${Math.floor(stats.mtimeMs)}-${stats.ino}.v8cache`);
     cpSync(path.join(copy, 'bin'), cache, { recursive: true });
     expect(run(['-f', 'json', '--no-config', 'Dockerfile'], cwd)).toEqual(expected);
     expect(statSync(cache).isDirectory()).toBe(true);
