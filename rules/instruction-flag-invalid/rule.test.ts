@@ -59,6 +59,11 @@ tester.run(rule, {
       output: run('COPY --from=build /a /a'),
     },
     {
+      name: 'a colon and then a space: no fix, which would leave --from empty',
+      code: run('COPY --from: build /a /a'),
+      errors: [{ messageId: 'malformedNoValue', line: 2, column: 6, endLine: 2, endColumn: 13, message: '`--from:` is not valid flag syntax: the value follows `=` with no space, as in `--from=<value>`.' }],
+    },
+    {
       name: 'upper-case flag name',
       code: run('COPY --FROM=build /a /a'),
       errors: [{ messageId: 'flagCase', line: 2, column: 8, endLine: 2, endColumn: 12 }],

@@ -36,6 +36,7 @@ export default defineRule({
     wrongInstruction: '`--{{name}}` is a flag of {{owners}}, not of {{instruction}}; the build fails.',
     flagCase: 'Flag names are case-sensitive: `--{{name}}` is unknown, `--{{lower}}` is the flag.',
     malformed: '`--{{name}}` is not valid flag syntax: the value follows `=`, as in `--{{flag}}={{value}}`.',
+    malformedNoValue: '`--{{name}}` is not valid flag syntax: the value follows `=` with no space, as in `--{{flag}}=<value>`.',
     noFlags: '{{instruction}} takes no flags; the build fails on `{{flag}}`.',
     missingValue: '`--{{name}}` needs a value, written `--{{name}}=<value>`.',
     emptyValue: '`--{{name}}=` is empty, which the build reads as no `--{{name}}` at all; give it a value or remove it.',
@@ -75,11 +76,13 @@ export default defineRule({
       const colon = name.indexOf(':');
       if (colon > 0 && name.slice(0, colon) in table) {
         const at = flag.nameRange.start + colon;
+        const value = name.slice(colon + 1);
+        // `--from: x`: the value is not after the colon; replacing it would leave an empty flag.
         report({
-          messageId: 'malformed',
-          data: { name, flag: name.slice(0, colon), value: name.slice(colon + 1) },
+          messageId: value === '' ? 'malformedNoValue' : 'malformed',
+          data: { name, flag: name.slice(0, colon), value },
           range: flag.range,
-          fix: { messageId: 'useEquals', edits: [{ range: { start: at, end: at + 1 }, text: '=' }] },
+          fix: value === '' ? undefined : { messageId: 'useEquals', edits: [{ range: { start: at, end: at + 1 }, text: '=' }] },
         });
         return;
       }
