@@ -478,6 +478,16 @@ describe('rules and explain', () => {
     expect(run).toEqual({ status: 2, stdout: '', stderr: "stowage: unknown rule 'copy-from-indx'. Did you mean 'copy-from-index'?\n" });
     expect(stowage(['explain', 'zzzzzzzz'], { cwd: project() }).stderr).toBe("stowage: unknown rule 'zzzzzzzz'. Run 'stowage rules' to list the rules.\n");
   });
+
+  it('says so when a hadolint, ShellCheck or BuildKit code has no stowage rule, rather than guessing a near code', () => {
+    const tail = " that no stowage rule covers. The SOURCES column of 'stowage rules' lists the codes stowage's rules stand for.\n";
+    // DL3009 is one edit from DL3022 (copy-from-unknown-stage's code): no did-you-mean.
+    expect(stowage(['explain', 'DL3009'], { cwd: project() })).toEqual({ status: 2, stdout: '', stderr: `stowage: 'DL3009' is a hadolint rule${tail}` });
+    expect(stowage(['explain', 'sc2086'], { cwd: project() }).stderr).toBe(`stowage: 'sc2086' is a ShellCheck rule (hadolint runs ShellCheck)${tail}`);
+    expect(stowage(['explain', 'maintainerdeprecated'], { cwd: project() }).stderr).toBe(`stowage: 'maintainerdeprecated' is a BuildKit check (MaintainerDeprecated)${tail}`);
+    // Codes a rule stands for still explain that rule.
+    expect(stowage(['explain', 'DL3022'], { cwd: project() }).stdout).toMatch(/^# copy-from-unknown-stage\n/);
+  });
 });
 
 describe('odd files', () => {

@@ -1,4 +1,4 @@
-import { closest } from '@stowage/core';
+import { closest, foreignCode } from '@stowage/core';
 import { everyRule, resolveRuleName, ruleDocs } from '@stowage/rules';
 import { UsageError } from './errors.js';
 
@@ -18,6 +18,8 @@ export function rulesTable(): string {
 export function explain(name: string): string {
   const rules = resolveRuleName(name);
   if (rules.length === 0) {
+    const foreign = foreignCode(name);
+    if (foreign) throw new UsageError(`'${name}' is ${foreign} that no stowage rule covers. The SOURCES column of 'stowage rules' lists the codes stowage's rules stand for.`);
     const names = everyRule.flatMap((r) => [r.meta.id, ...r.meta.sources.map((s) => s.code)]);
     const guess = closest(name, names);
     throw new UsageError(`unknown rule '${name}'. ${guess ? `Did you mean '${guess}'?` : "Run 'stowage rules' to list the rules."}`);

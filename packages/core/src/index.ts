@@ -16,4 +16,5 @@ export { RuleTester, wrapInOnbuild, type ExpectedError, type ValidCase, type Inv
 export * from './config/load.js';
 export { configSchema, configJsonSchema } from './config/schema.js';
 export { ruleInfo } from './config/rule-info.js';
+export { foreignCode } from './config/foreign-codes.js';
 export { fsBuildContext } from './engine/context.js';

@@ -337,6 +337,17 @@ describe('errors', () => {
     expect(message('rules: { something-else-entirely: off }')).toBe('stowage.config.yaml: rules.something-else-entirely: unknown rule');
   });
 
+  it('names the linter of an unknown hadolint, ShellCheck or BuildKit code instead of guessing a near code', () => {
+    // DL3009 is one edit from DL3006, which a rule here stands for.
+    expect(message('rules: { DL3009: off }')).toBe('stowage.config.yaml: rules.DL3009: unknown rule: DL3009 is a hadolint rule that no stowage rule covers; remove it');
+    expect(message('rules: { SC2086: off }')).toBe(
+      'stowage.config.yaml: rules.SC2086: unknown rule: SC2086 is a ShellCheck rule (hadolint runs ShellCheck) that no stowage rule covers; remove it',
+    );
+    expect(message('rules: { JSONArgsRecommended: warn }')).toBe(
+      'stowage.config.yaml: rules.JSONArgsRecommended: unknown rule: JSONArgsRecommended is a BuildKit check (JSONArgsRecommended) that no stowage rule covers; remove it',
+    );
+  });
+
   it('rejects unknown keys', () => {
     expect(message('rule: { latest-tag: off }')).toBe('stowage.config.yaml: rule: unknown key (did you mean "rules"?)');
     expect(message('{ "ignored": ["DL3006"] }', 'stowage.config.json')).toBe(

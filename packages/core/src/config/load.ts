@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import picomatch from 'picomatch';
 import { distance } from 'fastest-levenshtein';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { foreignCode } from './foreign-codes.js';
 
 const require = createRequire(import.meta.url);
 
@@ -311,7 +312,13 @@ export class ConfigLoader {
     if (this.byId.has(name)) return [name];
     const ids = this.byCode.get(name);
     if (ids) return ids;
-    throw fail(key, `unknown rule${didYouMean(name, [...this.byId.keys(), ...this.byCode.keys()])}`);
+    const known = [...this.byId.keys(), ...this.byCode.keys()];
+    const foreign = foreignCode(name);
+    // A known code in other letter case (dl3006) gets the did-you-mean; others' codes, no near guess.
+    if (foreign && !known.some((k) => k.toLowerCase() === name.toLowerCase())) {
+      throw fail(key, `unknown rule: ${name} is ${foreign} that no stowage rule covers; remove it`);
+    }
+    throw fail(key, `unknown rule${didYouMean(name, known)}`);
   }
 
   private display(filePath: string): string {
