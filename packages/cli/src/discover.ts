@@ -45,8 +45,13 @@ export function isDockerfileName(name: string): boolean {
 export async function discover(paths: string[], ctx: DiscoverContext): Promise<Discovery> {
   const cwd = ctx.settings.cwd;
   const found = new Map<string, Target>();
+  // Paths here are absolute and normalised, so on POSIX displayPath's answer is the rest of a path
+  // inside cwd, else the path itself: no path.relative for each of thousands of files.
+  const inCwd = childPath(cwd, '');
   const add = (abs: string) => {
-    if (!found.has(abs)) found.set(abs, { path: abs, display: displayPath(cwd, abs) });
+    if (found.has(abs)) return;
+    const display = abs.startsWith(inCwd) && abs.length > inCwd.length ? abs.slice(inCwd.length) : path.sep === '/' ? abs : displayPath(cwd, abs);
+    found.set(abs, { path: abs, display });
   };
   const selector = new Selector(ctx);
   let stdin = false;
@@ -105,20 +110,34 @@ interface Matchers {
 /** Applies the config's include/exclude globs (relative to the config file's directory). */
 class Selector {
   private readonly matchers = new WeakMap<ResolvedConfig, Matchers>();
+  /**
+   * By directory: include and exclude come from the config file (and what it extends), never
+   * from a path's overrides, and every file of a directory finds the same config file.
+   */
+  private readonly byDir = new Map<string, Matchers>();
 
   constructor(private readonly ctx: DiscoverContext) {}
 
   /** A file found in a directory: a Dockerfile by name (or by `include`), and not excluded. */
-  selected(abs: string): boolean {
-    const m = this.matchersFor(abs);
+  selected(abs: string, m = this.matchersFor(abs)): boolean {
+    if (!m.include && !m.exclude) return isDockerfileName(path.basename(abs));
     const rel = toPosix(path.relative(m.base, abs));
     const included = m.include ? m.include(rel) : isDockerfileName(path.basename(abs));
     return included && !(m.exclude?.(rel) ?? false);
   }
 
-  excluded(abs: string): boolean {
-    const m = this.matchersFor(abs);
+  excluded(abs: string, m = this.matchersFor(abs)): boolean {
     return m.exclude?.(toPosix(path.relative(m.base, abs))) ?? false;
+  }
+
+  /** The matchers for the files directly in `dir`. */
+  forDir(dir: string): Matchers {
+    let m = this.byDir.get(dir);
+    if (!m) {
+      m = this.matchersFor(path.join(dir, 'Dockerfile'));
+      this.byDir.set(dir, m);
+    }
+    return m;
   }
 
   private matchersFor(abs: string): Matchers {
@@ -157,6 +176,7 @@ async function walk(root: string, selector: Selector, builds: BuildRoot | null):
     }
   };
   const ignored = (abs: string, isDir: boolean, stack: GitIgnore[]): boolean => {
+    if (stack.length === 0) return false;
     let result = false;
     // The deepest .gitignore with an opinion wins, as in git.
     for (const gi of stack) {
@@ -180,8 +200,10 @@ async function walk(root: string, selector: Selector, builds: BuildRoot | null):
     }
     const own = entries.some((e) => e.name === '.gitignore') ? load(dir) : null;
     if (own) stack = [...stack, own];
+    // Looked up at the first file: a directory of directories needs no config of its own.
+    let matchers: Matchers | undefined;
     for (const entry of entries) {
-      const abs = path.join(dir, entry.name);
+      const abs = childPath(dir, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
@@ -192,10 +214,11 @@ async function walk(root: string, selector: Selector, builds: BuildRoot | null):
       if (isDir) {
         if (!SKIP_DIRS.has(entry.name) && !ignored(abs, true, stack)) visit(abs, stack);
       } else if (isFile && !ignored(abs, false, stack)) {
-        if (selector.selected(abs)) out.push(abs);
+        matchers ??= selector.forDir(dir);
+        if (selector.selected(abs, matchers)) out.push(abs);
         else if (builds && classifyFile) {
           const source = classifyFile(abs);
-          if (source !== null && !selector.excluded(abs)) builds.files.push({ path: abs, source });
+          if (source !== null && !selector.excluded(abs, matchers)) builds.files.push({ path: abs, source });
         }
       }
     }
@@ -225,6 +248,11 @@ function statOrUndefined(p: string): Stats | undefined {
   } catch {
     return undefined; // ENOTDIR, ELOOP, EACCES: as good as missing
   }
+}
+
+/** `path.join(dir, name)` for a normalised absolute `dir` and a plain entry name, without the join's normalising. */
+function childPath(dir: string, name: string): string {
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
 }
 
 function toPosix(p: string): string {
