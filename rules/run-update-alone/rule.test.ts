@@ -17,8 +17,22 @@ new RuleTester({ describe, it, beforeAll }).run(rule, {
     { name: 'xargs installs', code: 'FROM debian\nCOPY pkgs.txt /tmp/\nRUN apt-get update && xargs apt-get install -y < /tmp/pkgs.txt\n' },
     { name: 'Windows stages are not read', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command"]\nRUN choco update\n' },
     { name: 'mk-build-deps installs', code: 'FROM debian\nRUN apt-get update && mk-build-deps -i -r debian/control\n' },
+    { name: 'an install after a comment line inside the continuation', code: 'FROM debian\nRUN apt-get update \\\n# the tools\n && apt-get install -y curl\n' },
+    { name: 'an update, then a command that is no index work', code: 'FROM debian\nRUN apt-get update && make\n' },
   ],
   invalid: [
+    {
+      // The plain start of the script (`apt-get`, `set`) shows nothing but index work: the full parse decides.
+      name: 'an update word split by a continuation is one word',
+      code: 'FROM debian\nRUN set -e && apt-get up\\\ndate\nRUN apt-get install -y curl\n',
+      errors: [{ messageId: 'stale', line: 2, column: 15, endLine: 3, endColumn: 5 }],
+    },
+    {
+      name: 'an update after a blank line inside the continuation',
+      code: 'FROM debian\nRUN apt-get \\\n\n  update && echo "deb x" > /etc/apt/sources.list\nRUN apt-get install -y curl\n',
+      errors: [{ messageId: 'stale', line: 2, column: 5, endLine: 4, endColumn: 9 }],
+      output: 'FROM debian\nRUN apt-get \\\n\n  update && echo "deb x" > /etc/apt/sources.list && apt-get install -y curl\n',
+    },
     {
       name: 'update, then install in the next RUN',
       code: 'FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n',

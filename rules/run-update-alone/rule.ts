@@ -1,6 +1,7 @@
-import { defineRule, type Instruction, type ShellCommand, type Stage } from '@stowage/core';
+import { defineRule, joinContinuations, type Instruction, type ShellCommand, type Stage } from '@stowage/core';
 import { isWindowsStage } from '../_lib/layers.js';
 import { cacheCleanupOf, classify, deletes, type Manager, type PackageManagerCommand } from '../_lib/package-managers.js';
+import { leadingCommands } from './leading-commands.js';
 
 /** Managers that share one package index. */
 const FAMILY: Partial<Record<Manager, string>> = { apt: 'apt', apk: 'apk', dnf: 'rpm', yum: 'rpm', microdnf: 'rpm', zypper: 'zypper' };
@@ -39,6 +40,36 @@ interface Update {
   family: string;
 }
 
+type Role =
+  | { role: 'update'; update: Update }
+  | { role: 'clean'; deletesIndexOf: string | null }
+  | { role: 'inert' }
+  | { role: 'other' };
+
+/** What a command is to a RUN that may only update an index: `other` is anything that makes it more. */
+function roleOf(cmd: ShellCommand): Role {
+  const pm = classify(cmd);
+  if (pm) {
+    const family = FAMILY[pm.manager];
+    if (family && pm.action === 'update-index') return { role: 'update', update: { pm, family } };
+    if (family && pm.action === 'clean-cache') {
+      // `dnf clean all` after `dnf makecache` deletes the metadata it fetched; `apt-get clean`
+      // and `apk cache clean` delete packages only.
+      if (family === 'rpm' && /\b(all|metadata|dbcache)\b/.test(pm.subcommand ?? '')) return { role: 'clean', deletesIndexOf: family };
+      if (family === 'zypper' && pm.args.some((a) => ['-a', '--all', '-m', '--metadata'].includes(a.value ?? ''))) return { role: 'clean', deletesIndexOf: family };
+      return { role: 'clean', deletesIndexOf: null };
+    }
+    return { role: 'other' };
+  }
+  const name = cmd.name.value;
+  if (name === null) return { role: 'other' };
+  const base = basename(name);
+  // `sh -c '...'`: its inner commands follow in the list.
+  if ((base === 'sh' || base === 'bash' || base === 'dash' || base === 'ash') && !cmd.args.some((a) => a.value?.startsWith('-') && a.value.includes('c'))) return { role: 'other' };
+  if (base === 'dpkg') return cmd.args[0]?.value === '--add-architecture' ? { role: 'inert' } : { role: 'other' };
+  return INERT.has(base) ? { role: 'inert' } : { role: 'other' };
+}
+
 export default defineRule({
   meta: {
     id: 'run-update-alone',
@@ -66,43 +97,29 @@ export default defineRule({
 
     /** The update commands of a RUN that installs nothing, or null when it does something else. */
     function updatesAlone(run: Instruction): Update[] | null {
+      // What the shell reads: `up\⏎date` is `update`.
+      const shell = shellText(run);
+      const joined = shell === null ? null : (joinContinuations(shell, esc)?.script ?? shell);
       // Most RUNs update nothing: skip the shell parse unless an update word is there at all.
-      if (!UPDATE_WORD.test(text.slice(run.range.start, run.range.end))) return null;
+      if (!UPDATE_WORD.test(joined ?? text.slice(run.range.start, run.range.end))) return null;
+      // Most that do, install in the next command: seen without a parse when the script starts plainly.
+      if (joined !== null && leadingCommands(joined).some((cmd) => roleOf(cmd).role === 'other')) return null;
       const script = model.shellOf(run);
       if (!script || script.errors.length > 0 || script.commands.length === 0) return null;
       const updates: Update[] = [];
       const deleted: string[] = [];
       for (const cmd of script.commands) {
-        const pm = classify(cmd);
-        if (pm) {
-          const family = FAMILY[pm.manager];
-          if (family && pm.action === 'update-index') {
-            updates.push({ pm, family });
-            continue;
-          }
-          if (family && pm.action === 'clean-cache') {
-            // `dnf clean all` after `dnf makecache` deletes the metadata it fetched; `apt-get clean`
-            // and `apk cache clean` delete packages only.
-            if (family === 'rpm' && /\b(all|metadata|dbcache)\b/.test(pm.subcommand ?? '')) deleted.push(family);
-            if (family === 'zypper' && pm.args.some((a) => ['-a', '--all', '-m', '--metadata'].includes(a.value ?? ''))) deleted.push(family);
-            continue;
-          }
-          return null;
-        }
-        const name = cmd.name.value;
-        if (name === null) return null;
-        const base = basename(name);
-        // `sh -c '...'`: its inner commands follow in the list.
-        if ((base === 'sh' || base === 'bash' || base === 'dash' || base === 'ash') && !cmd.args.some((a) => a.value?.startsWith('-') && a.value.includes('c'))) return null;
-        if (base === 'dpkg') {
-          if (cmd.args[0]?.value === '--add-architecture') continue;
-          return null;
-        }
-        if (!INERT.has(base)) return null;
-        const cleanup = cacheCleanupOf(cmd);
-        if (cleanup) {
-          for (const [family, dirs] of Object.entries(INDEX_DIRS)) {
-            if (cleanup.paths.some((p) => dirs.some((d) => deletes(p, d)))) deleted.push(family);
+        const r = roleOf(cmd);
+        if (r.role === 'other') return null;
+        if (r.role === 'update') updates.push(r.update);
+        else if (r.role === 'clean') {
+          if (r.deletesIndexOf) deleted.push(r.deletesIndexOf);
+        } else if (r.role === 'inert') {
+          const cleanup = cacheCleanupOf(cmd);
+          if (cleanup) {
+            for (const [family, dirs] of Object.entries(INDEX_DIRS)) {
+              if (cleanup.paths.some((p) => dirs.some((d) => deletes(p, d)))) deleted.push(family);
+            }
           }
         }
       }

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { initShell, joinContinuations, parse, parseShell } from '@stowage/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { corpusDir, goldFiles, haveShared, listFiles } from '../../test/corpus/files.js';
+import { leadingCommands } from './leading-commands.js';
+
+const names = (script: string) => leadingCommands(script).map((c) => [c.name.value, ...c.args.map((a) => a.value)].join(' '));
+
+describe('leadingCommands', () => {
+  it('reads the plain commands before the first character that needs the shell', () => {
+    expect(names('apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*')).toEqual(['apt-get update', 'apt-get install -y curl']);
+    expect(names('set -eux; apt-get update; apt-get install -y make | tee log & wait')).toEqual(['set -eux', 'apt-get update', 'apt-get install -y make', 'tee log', 'wait']);
+    expect(names('DEBIAN_FRONTEND=noninteractive apt-get install -y x')).toEqual(['apt-get install -y x']);
+    expect(leadingCommands('A=1 B+=2 make')[0].assignments.map((a) => [a.name, a.value?.value])).toEqual([['A', '1'], ['B', '2']]);
+    // Assignments alone run no command.
+    expect(names('X=1 && make')).toEqual(['make']);
+  });
+
+  it('leaves out a command cut off by shell syntax, and everything after it', () => {
+    expect(names('apt-get update && apt-get install -y $PKGS && make')).toEqual(['apt-get update']);
+    expect(names('apt-get update && echo "deb x" > /etc/apt/sources.list && apt-get install y')).toEqual(['apt-get update']);
+    expect(names("apt-get update && apt-get install 'x'")).toEqual(['apt-get update']);
+    expect(names('apt-get update && apt-get install x 2>&1')).toEqual(['apt-get update']);
+    expect(names('make all# not a comment here')).toEqual([]);
+    expect(names('apt-get update && apt-get install x\\ y')).toEqual(['apt-get update']);
+    expect(names('a && b |& c')).toEqual(['a']);
+    expect(names('a && b &> log')).toEqual(['a']);
+    expect(names('a && {b,c} d')).toEqual(['a']);
+    expect(names('a && x* d')).toEqual(['a']);
+    expect(names('a && ~/bin/x')).toEqual(['a']);
+    // A line break is never plain here: the script comes with its continuations joined.
+    expect(names('a\nb')).toEqual([]);
+  });
+
+  it('stops at reserved words, whose next words are no commands', () => {
+    expect(names('apt-get update && for x in a b; do make; done')).toEqual(['apt-get update']);
+    expect(names('if true; then apt-get install x; fi')).toEqual([]);
+    expect(names('a && time b')).toEqual(['a']);
+    // As an argument a reserved word is a plain word.
+    expect(names('echo if then fi')).toEqual(['echo if then fi']);
+  });
+
+  it('gives the ranges of the words in the script', () => {
+    const [, install] = leadingCommands('apt-get update && apt-get install -y curl');
+    expect(install.name.range).toEqual({ start: 18, end: 25 });
+    expect(install.range).toEqual({ start: 18, end: 41 });
+    expect(install.options.map((o) => o.name)).toEqual(['-y']);
+  });
+});
+
+describe('leadingCommands against the shell parse', () => {
+  beforeAll(async () => {
+    await initShell();
+  });
+
+  /** The top-level commands of the parse: what `leadingCommands` must give a prefix of. */
+  const parsed = (script: string) =>
+    parseShell(script, 0).commands
+      .filter((c) => c.nested === 0 && !c.inSubstitution)
+      .map((c) => [c.name.value, ...c.args.map((a) => a.value)].join(' '));
+
+  it('agrees on awkward scripts', () => {
+    for (const script of [
+      'a && b || c; d | e & f',
+      'X=1 Y=2 cmd --opt=v -- -x',
+      'apt-get -o Dpkg::Options::=--force-confold install -y x',
+      'sudo -u user apt-get install x && env A=1 make',
+      'sh -c "apt-get install x" && make',
+      'apt-get update; echo done > /tmp/x',
+    ]) {
+      const mine = names(script);
+      expect(parsed(script).slice(0, mine.length)).toEqual(mine);
+    }
+  });
+
+  it.runIf(haveShared)('finds the same commands, in order, as the parse of every RUN in the corpus and gold set', () => {
+    const bad: string[] = [];
+    let commands = 0;
+    for (const f of [...listFiles(corpusDir), ...goldFiles()]) {
+      const { ast } = parse(readFileSync(f, 'utf8'));
+      const esc = ast.escapeChar || '\\';
+      for (const top of ast.instructions) {
+        const run = top.trigger ?? top;
+        if (run.kind !== 'RUN' || run.jsonForm || run.heredocs.length > 0 || !run.argsRange) continue;
+        const text = ast.text.slice(run.argsRange.start, run.argsRange.end);
+        const script = joinContinuations(text, esc)?.script ?? text;
+        const mine = names(script);
+        commands += mine.length;
+        const theirs = parsed(script).slice(0, mine.length);
+        if (JSON.stringify(theirs) !== JSON.stringify(mine) && bad.length < 5) bad.push(`${f}: ${JSON.stringify(mine)} vs ${JSON.stringify(theirs)}`);
+      }
+    }
+    expect(commands).toBeGreaterThan(5_000);
+    expect(bad).toEqual([]);
+  });
+});
