@@ -799,6 +799,11 @@ class Walker {
         b.args.sort((x, y) => x.start - y.start);
         redirects.sort((x, y) => x.range.start - y.range.start);
       }
+      if (!joinTouchingWords(b)) {
+        // `X=$A/$B/c` alone: an assignment, not the command `B/c`.
+        for (const a of b.assignments) out.assignments.push(this.assignment(a));
+        continue;
+      }
       const args: ShellWord[] = new Array(b.args.length);
       for (let i = 0; i < b.args.length; i++) {
         const a = b.args[i];
@@ -887,6 +892,38 @@ class Walker {
     if (ch === 38) return s.charCodeAt(j - 1) === 124; // `|&`
     return ch === 124 && s.charCodeAt(j - 1) !== 124;
   }
+}
+
+/**
+ * tree-sitter-bash ends a word early when an expansion is followed by text holding another `$`:
+ * `$A/$B/c` reads as the words `$A/$` and `B/c`, and `X=$A/$B/c make` as the command `B/c`. The
+ * shell splits words only at blanks and operators, so a word that starts where the one before it
+ * ends is part of it. False when no command is left (`X=$A/$B/c` alone).
+ */
+function joinTouchingWords(b: CommandBuilder): boolean {
+  if (b.name === null) return false;
+  const last = b.assignments[b.assignments.length - 1];
+  while (last !== undefined && last.end === b.name.start) {
+    last.value = { start: last.value?.start ?? b.name.start, end: b.name.end };
+    last.end = b.name.end;
+    const next = b.args.shift();
+    if (next === undefined) return false; // no command left
+    b.name = next;
+  }
+  if (b.args.length === 0) return true;
+  let name = b.name;
+  const args: Span[] = [];
+  for (const a of b.args) {
+    const prev = args.length > 0 ? args[args.length - 1] : name;
+    if (a.start === prev.end) {
+      const joined = { start: prev.start, end: a.end };
+      if (args.length > 0) args[args.length - 1] = joined;
+      else name = joined;
+    } else args.push(a);
+  }
+  b.name = name;
+  b.args = args;
+  return true;
 }
 
 export interface InnerScript {

@@ -220,6 +220,20 @@ describe('shellOfInstruction: shell form', () => {
     for (const a of args) expect(slice(t, a.range)).toBe(a.raw);
   });
 
+  it('keeps a word whole where tree-sitter-bash ends it early (`$A/$B/c` is one word, not `$A/$` and `B/c`)', () => {
+    const { text: t, sh } = shellOf('FROM x\nRUN wget https://d/$V/sdk-$V-x64.zip -O $A/$B/c && X=$P/$Q/r make all && Y=$P/$Q/r\n');
+    const [wget, make] = sh!.commands;
+    expect(sh!.commands.length).toBe(2);
+    expect(wget.args.map((a) => a.raw)).toEqual(['https://d/$V/sdk-$V-x64.zip', '-O', '$A/$B/c']);
+    expect(wget.args.map((a) => a.value)).toEqual([null, '-O', null]);
+    for (const a of wget.args) expect(slice(t, a.range)).toBe(a.raw);
+    // An assignment's value too: the command is make, not `Q/r`.
+    expect([make.name.raw, make.args.map((a) => a.raw), make.assignments.map((a) => [a.name, a.value?.raw])]).toEqual(['make', ['all'], [['X', '$P/$Q/r']]]);
+    expect(slice(t, make.assignments[0].value!.range)).toBe('$P/$Q/r');
+    // Alone, it is an assignment and no command.
+    expect(sh!.assignments.map((a) => [a.name, a.value?.raw])).toEqual([['Y', '$P/$Q/r']]);
+  });
+
   it('splits --name=value options but not short clusters', () => {
     const { sh } = shellOf('FROM x\nRUN pip install --no-cache-dir --index-url=https://i/x -qU "--prefix=/opt" -- -notopt\n');
     expect(sh!.commands[0].options.map((o) => [o.name, o.value])).toEqual([
