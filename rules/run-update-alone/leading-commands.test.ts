@@ -16,17 +16,37 @@ describe('leadingCommands', () => {
     expect(names('X=1 && make')).toEqual(['make']);
   });
 
+  it('reads quoted words, $NAME and redirections', () => {
+    expect(names(`apt-get update && echo "deb [arch=amd64] x main" > /etc/apt/sources.list && apt-get install -y 'curl'`)).toEqual([
+      'apt-get update',
+      'echo deb [arch=amd64] x main',
+      'apt-get install -y curl',
+    ]);
+    // A word that expands a variable has no static value.
+    expect(leadingCommands('pip install -r https://x/$A/${B}/r.txt "$C"')[0].args.map((a) => a.value)).toEqual(['install', '-r', null, null]);
+    expect(names('apt-get install -y x 2>&1 >/dev/null </dev/null && make')).toEqual(['apt-get install -y x', 'make']);
+    expect(names('>log 2> err make all')).toEqual(['make all']);
+    // A quoted option is an option.
+    expect(leadingCommands('apt-get "-y" install x')[0].options.map((o) => o.name)).toEqual(['-y']);
+    expect(leadingCommands('A="x y" B=$C make')[0].assignments.map((a) => [a.name, a.value?.value])).toEqual([['A', 'x y'], ['B', null]]);
+  });
+
   it('leaves out a command cut off by shell syntax, and everything after it', () => {
-    expect(names('apt-get update && apt-get install -y $PKGS && make')).toEqual(['apt-get update']);
-    expect(names('apt-get update && echo "deb x" > /etc/apt/sources.list && apt-get install y')).toEqual(['apt-get update']);
-    expect(names("apt-get update && apt-get install 'x'")).toEqual(['apt-get update']);
-    expect(names('apt-get update && apt-get install x 2>&1')).toEqual(['apt-get update']);
+    expect(names('apt-get update && apt-get install -y $(cat pkgs) && make')).toEqual(['apt-get update']);
+    expect(names('apt-get update && apt-get install `cat pkgs`')).toEqual(['apt-get update']);
+    expect(names('apt-get update && apt-get install "$(cat pkgs)"')).toEqual(['apt-get update']);
+    expect(names('apt-get update && apt-get install "a\\"b"')).toEqual(['apt-get update']);
+    expect(names('apt-get update && apt-get install ${PKGS:-curl}')).toEqual(['apt-get update']);
+    expect(names('apt-get update && apt-get install $1')).toEqual(['apt-get update']);
+    expect(names("apt-get update && apt-get install 'unclosed")).toEqual(['apt-get update']);
+    expect(names('apt-get update && cat <<EOF')).toEqual(['apt-get update']);
+    expect(names('apt-get update && diff <(a) b')).toEqual(['apt-get update']);
+    expect(names('apt-get update && rm -rf /var/lib/apt/lists/*')).toEqual(['apt-get update']);
     expect(names('make all# not a comment here')).toEqual([]);
     expect(names('apt-get update && apt-get install x\\ y')).toEqual(['apt-get update']);
     expect(names('a && b |& c')).toEqual(['a']);
     expect(names('a && b &> log')).toEqual(['a']);
     expect(names('a && {b,c} d')).toEqual(['a']);
-    expect(names('a && x* d')).toEqual(['a']);
     expect(names('a && ~/bin/x')).toEqual(['a']);
     // A line break is never plain here: the script comes with its continuations joined.
     expect(names('a\nb')).toEqual([]);

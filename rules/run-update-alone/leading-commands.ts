@@ -1,13 +1,15 @@
 import type { ShellAssignment, ShellCommand, ShellOption, ShellWord } from '@stowage/core';
 
 /**
- * The simple commands at the start of a shell script that need no shell to read: the part before
- * the first character whose meaning depends on shell syntax (a quote, `$`, a backslash, a
- * comment, a redirection, brackets, globs, a line break or a reserved word). There a word is what
- * it looks like and `&&`, `||`, `;`, `|` and `&` end commands, so each command found here is one
- * the shell parse finds too, with the same name and arguments. A command cut off by that first
- * character is left out. `script` is what the shell sees (continuations joined); ranges are
- * offsets into it, for reading the commands, not for reporting.
+ * The simple commands at the start of a shell script that the shell reads the same whatever
+ * runs: the part before the first construct whose words or commands depend on the shell (a
+ * command or process substitution, an expansion other than `$NAME` or `${NAME}`, a backslash,
+ * a comment, a glob or brace, a heredoc, a line break or a reserved word). There words are plain
+ * text, '…' and "…" (with at most `$NAME` inside), `&&`, `||`, `;`, `|` and `&` end commands and
+ * redirections (`>f`, `2>&1`, `<f`) are set aside, so each command found is one the shell parse
+ * finds too, with the same name and argument values. A command cut off by that first construct
+ * is left out. `script` is what the shell sees (continuations joined); ranges are offsets into
+ * it, for reading the commands, not for reporting.
  *
  * A cheap look before a full parse: most RUNs that update an index install something in the
  * command after the update, and this is enough to see it.
@@ -38,24 +40,127 @@ export function leadingCommands(script: string): ShellCommand[] {
       continue;
     }
     if (c === 38 /* & */ || c === 124 /* | */) {
-      // `&&`, `||`, `|`, `&`; `|&` and `&>` redirect, and need the shell.
+      // `&&`, `||`, `|`, `&`; `|&` and `&>` redirect both streams: left to the shell.
       const next = script.charCodeAt(i + 1);
       if ((c === 124 && next === 38) || (c === 38 && next === 62)) return commands;
       if (!end()) return commands;
       i += next === c ? 2 : 1;
       continue;
     }
-    if (!isWordChar(c)) return commands;
-    let j = i + 1;
-    while (j < n && isWordChar(script.charCodeAt(j))) j++;
-    // A word ends at a blank, an operator or the end; anything else continues it in shell syntax.
-    if (j < n && !isBoundary(script.charCodeAt(j))) return commands;
-    const raw = script.slice(i, j);
-    words.push({ raw, value: raw, range: { start: i, end: j } });
-    i = j;
+    if (c === 62 /* > */ || c === 60 /* < */) {
+      const after = redirection(script, i);
+      if (after < 0) return commands;
+      i = after;
+      continue;
+    }
+    const word = readWord(script, i);
+    if (word === null) return commands;
+    const raw = script.slice(i, word.end);
+    // `2>file`: the digits are the redirection's file descriptor, not a word.
+    if (isRedirection(script.charCodeAt(word.end)) && /^[0-9]+$/.test(raw)) {
+      const after = redirection(script, word.end);
+      if (after < 0) return commands;
+      i = after;
+      continue;
+    }
+    words.push({ raw, value: word.value, range: { start: i, end: word.end } });
+    i = word.end;
   }
   end();
   return commands;
+}
+
+/** One word at `i` (its end and static value, null when it expands a variable), or null where the shell is needed. */
+function readWord(script: string, i: number): { end: number; value: string | null } | null {
+  const n = script.length;
+  let value: string | null = '';
+  let j = i;
+  while (j < n) {
+    const c = script.charCodeAt(j);
+    if (isWordChar(c)) {
+      let k = j + 1;
+      while (k < n && isWordChar(script.charCodeAt(k))) k++;
+      if (value !== null) value += script.slice(j, k);
+      j = k;
+    } else if (c === 39 /* ' */) {
+      const close = script.indexOf("'", j + 1);
+      if (close < 0) return null;
+      if (value !== null) value += script.slice(j + 1, close);
+      j = close + 1;
+    } else if (c === 34 /* " */) {
+      let k = j + 1;
+      let from = k;
+      for (;;) {
+        if (k >= n) return null;
+        const d = script.charCodeAt(k);
+        if (d === 34) break;
+        if (d === 92 /* \ */ || d === 96 /* ` */) return null;
+        if (d === 36 /* $ */) {
+          const e = parameterEnd(script, k);
+          if (e < 0) return null;
+          value = null;
+          k = e;
+          from = k;
+          continue;
+        }
+        k++;
+      }
+      if (value !== null) value += script.slice(from, k);
+      j = k + 1;
+    } else if (c === 36 /* $ */) {
+      const e = parameterEnd(script, j);
+      if (e < 0) return null;
+      value = null;
+      j = e;
+    } else break;
+  }
+  if (j === i) return null;
+  // A word ends at a blank, an operator, a redirection or the end; anything else continues it in shell syntax.
+  if (j < n && !isBoundary(script.charCodeAt(j))) return null;
+  return { end: j, value };
+}
+
+/** The end of `$NAME` or `${NAME}` at `i`, or -1 for any other expansion. */
+function parameterEnd(script: string, i: number): number {
+  const braced = script.charCodeAt(i + 1) === 123; /* { */
+  let k = braced ? i + 2 : i + 1;
+  if (!isNameStart(script.charCodeAt(k))) return -1;
+  while (k < script.length && isNameChar(script.charCodeAt(k))) k++;
+  if (!braced) return k;
+  return script.charCodeAt(k) === 125 /* } */ ? k + 1 : -1;
+}
+
+/** Past `>f`, `>>f`, `<f`, `>&2` or `<&0` at `i` (blanks allowed before the target), or -1 for any other form. */
+function redirection(script: string, i: number): number {
+  let k = i + 1;
+  const c = script.charCodeAt(i);
+  const next = script.charCodeAt(k);
+  if (c === 62 && next === 62) k++;
+  else if (next === 38 /* & */) {
+    k++;
+    const m = /^(?:[0-9]+|-)/.exec(script.slice(k, k + 12));
+    if (!m || !isEnd(script, k + m[0].length)) return -1;
+    return k + m[0].length;
+  } else if (next === 60 || next === 62 || next === 40 || next === 124) return -1; // `<<`, `<>`, `>(`/`<(`, `>|`
+  while (script.charCodeAt(k) === 32 || script.charCodeAt(k) === 9) k++;
+  const target = readWord(script, k);
+  return target === null ? -1 : target.end;
+}
+
+function isEnd(script: string, j: number): boolean {
+  return j >= script.length || isBoundary(script.charCodeAt(j));
+}
+
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57);
+}
+
+function isRedirection(c: number): boolean {
+  return c === 62 || c === 60;
 }
 
 /** Characters that are plain in any position of a word: no quoting, expansion, glob or redirection. */
@@ -69,7 +174,7 @@ function isWordChar(c: number): boolean {
 }
 
 function isBoundary(c: number): boolean {
-  return c === 32 || c === 9 || c === 59 || c === 38 || c === 124;
+  return c === 32 || c === 9 || c === 59 || c === 38 || c === 124 || c === 62 || c === 60;
 }
 
 /** Words that start a compound command or change how the next words read. */
@@ -83,10 +188,12 @@ function toCommand(words: ShellWord[]): ShellCommand | null | 'reserved' {
     const w = words[k];
     const eq = w.raw.indexOf('=');
     const plus = w.raw[eq - 1] === '+';
-    const value = w.raw.slice(eq + 1);
+    const raw = w.raw.slice(eq + 1);
+    // The name is plain, so the value's static text is what follows the first `=` in the word's.
+    const value = w.value === null ? null : w.value.slice(w.value.indexOf('=') + 1);
     assignments.push({
       name: w.raw.slice(0, plus ? eq - 1 : eq),
-      value: value === '' ? null : { raw: value, value, range: { start: w.range.start + eq + 1, end: w.range.end } },
+      value: raw === '' ? null : { raw, value, range: { start: w.range.start + eq + 1, end: w.range.end } },
       range: w.range,
     });
   }
@@ -96,10 +203,11 @@ function toCommand(words: ShellWord[]): ShellCommand | null | 'reserved' {
   const args = words.slice(k + 1);
   const options: ShellOption[] = [];
   for (const a of args) {
-    if (a.raw === '--') break;
-    if (!a.raw.startsWith('-') || a.raw === '-') continue;
-    const eq = a.raw.startsWith('--') ? a.raw.indexOf('=') : -1;
-    options.push({ name: eq < 0 ? a.raw : a.raw.slice(0, eq), value: eq < 0 ? null : a.raw.slice(eq + 1), word: a });
+    const text = a.value ?? a.raw;
+    if (text === '--') break;
+    if (!text.startsWith('-') || text === '-') continue;
+    const eq = text.startsWith('--') ? text.indexOf('=') : -1;
+    options.push({ name: eq < 0 ? text : text.slice(0, eq), value: eq < 0 ? null : text.slice(eq + 1), word: a });
   }
   return {
     name,
