@@ -273,6 +273,9 @@ describe('the text pre-check lets through every RUN the rule reports', () => {
     ['npm config', 'FROM node\nRUN npm config set //registry.example.com/:_authToken abcdef0123456789abcdef\n'],
     ['chpasswd', 'FROM alpine\nRUN echo "root:hunter2hunter2" | chpasswd\n'],
     ['sshpass', 'FROM alpine\nRUN sshpass -p hunter2hunter2 ssh host true\n'],
+    ['a tool by its path', 'FROM mysql\nRUN /usr/bin/mysql -u root -phunter2hunter2 -e "select 1"\n'],
+    ['a quoted tool name after a wrapper', 'FROM alpine\nRUN sudo -u app "curl" -u bob:hunter2hunter2 https://example.com\n'],
+    ['a tool named first as a package', 'FROM debian\nRUN apt-get install -y curl && curl -u bob:hunter2hunter2 https://example.com\n'],
   ];
   for (const [name, code] of cases) {
     it(name, () => {
@@ -299,6 +302,19 @@ describe('the text pre-check lets through every RUN the rule reports', () => {
     expect(holds('MY_PASSWORD_FILE_DIR=/x make')).toBe(holds('true MY_PASSWORD_FILE_DIR=/x'));
     expect(holds('PAGER=less SHELL=/bin/sh make')).toBe(false);
     expect(holds('echo ASSWORD=x')).toBe(false);
+  });
+  it('looks for a tool as a whole word, and for its options after it', () => {
+    const holds = (run: string) => {
+      const { ast, lines } = parse(`FROM alpine\nRUN ${run}\n`);
+      const model = buildModel(ast, lines);
+      return mayHoldCredential(model, model.stages[0].instructions[0]);
+    };
+    // Package names that hold a tool's name, and options of other commands.
+    expect(holds('apt-get install -y libcurl4 mysql-client php-mongodb docker.io && mkdir -p /x && useradd -u 1000 app')).toBe(false);
+    expect(holds('useradd -u 1000 app && curl -fsSL https://example.com')).toBe(false);
+    expect(holds('useradd -u 1000 app && curl -u bob https://example.com')).toBe(true);
+    expect(holds('mongo --eval x')).toBe(true);
+    expect(holds('mariadb-dump -phunter2 db')).toBe(true);
   });
   it('skips RUNs that cannot hold a credential, but still finds token formats there', () => {
     const result = lint(`FROM alpine\nRUN apt-get install -y curl && mkdir -p /app\nRUN touch ${GH_TOKEN}\n`, { rules: [{ rule, severity: 'error' }] });

@@ -53,16 +53,27 @@ export default defineRule({
 // (`$'...'` can make any text, so it needs the shell), so the text without them holds every
 // command name, option and variable reference the shell reading can see, nested `sh -c` too.
 
-/** Command names and the words their credential options need (see `Scan.command`). */
+const MYSQL = /^(mysql|mysqladmin|mysqldump|mysqlimport|mysqlshow|mysqlcheck|mysqlslap|mysqlpump|mysql_upgrade|mariadb|mariadb-admin|mariadb-dump|mariadb-import|mariadb-show|mariadb-check|mariadb-slap|mariadb-upgrade)$/;
+const MONGO = /^(mongo|mongosh|mongodump|mongorestore|mongoimport|mongoexport|mongostat|mongotop|mongofiles)$/;
+const LOGIN_TOOLS = new Set(['docker', 'podman', 'buildah', 'skopeo', 'nerdctl', 'oras', 'crane', 'regctl', 'helm']);
+const NPM_TOOLS = new Set(['npm', 'yarn', 'pnpm']);
+
+/** A command name as a whole word of the text: not inside a longer name (`libcurl4`, `mysql-client`). */
+const commandWord = (names: string) => new RegExp(`(?<![A-Za-z0-9_.-])(?:${names})(?![A-Za-z0-9_.-])`);
+
+/**
+ * Command names and the words their credential options need (see `Scan.command`), which come
+ * after the name in the text.
+ */
 const LITERAL_SITES: [RegExp, RegExp | null][] = [
   // An option word starts after a separator (or a removed quote), never after a word character.
-  [/curl/, /(?<![A-Za-z0-9_-])-[uUH]|--user|--proxy-user|--header|--proxy-header|--oauth2-bearer/],
-  [/wget/, /pass|--header/],
-  [/mysql|mariadb/, /-p/],
-  [/mongo|redis-cli|sqlcmd|bcp|sshpass|htpasswd/, null],
-  [/docker|podman|buildah|skopeo|nerdctl|oras|crane|regctl|helm/, /login/],
-  [/npm|yarn|pnpm/, /_auth|_password|npmAuth|npmPassword/],
-  [/echo|printf/, /passwd|_auth|_password|npmAuth|netrc/],
+  [commandWord('curl'), /(?<![A-Za-z0-9_-])-[uUH]|--user|--proxy-user|--header|--proxy-header|--oauth2-bearer/],
+  [commandWord('wget'), /pass|--header/],
+  [commandWord(MYSQL.source.slice(2, -2)), /-p/],
+  [commandWord(`${MONGO.source.slice(2, -2)}|redis-cli|sqlcmd|bcp|sshpass|htpasswd`), null],
+  [commandWord([...LOGIN_TOOLS].join('|')), /login/],
+  [commandWord([...NPM_TOOLS].join('|')), /_auth|_password|npmAuth|npmPassword/],
+  [commandWord('echo|printf'), /passwd|_auth|_password|npmAuth|netrc/],
 ];
 
 const URL_PASSWORD = /:\/\/[^\s/@'"`<>]*:[^\s/@'"`<>]*@/;
@@ -99,7 +110,10 @@ export function mayHoldCredential(model: SemanticModel, run: Instruction): boole
       if (start < end && secretName(t.slice(start, end))) return true;
     }
   }
-  for (const [name, words] of LITERAL_SITES) if (name.test(t) && (words === null || words.test(t))) return true;
+  for (const [name, words] of LITERAL_SITES) {
+    const at = t.search(name);
+    if (at >= 0 && (words === null || words.test(t.slice(at)))) return true;
+  }
   return false;
 }
 
@@ -230,10 +244,6 @@ function isDynamic(s: Span): boolean {
 const WRAPPERS = new Set(['sudo', 'env', 'time', 'nohup', 'exec', 'command', 'nice', 'doas']);
 const WRAPPER_VALUE_OPTIONS = new Set(['-u', '-g', '-C', '-n', '--user', '--group']);
 
-const MYSQL = /^(mysql|mysqladmin|mysqldump|mysqlimport|mysqlshow|mysqlcheck|mysqlslap|mysqlpump|mysql_upgrade|mariadb|mariadb-admin|mariadb-dump|mariadb-import|mariadb-show|mariadb-check|mariadb-slap|mariadb-upgrade)$/;
-const MONGO = /^(mongo|mongosh|mongodump|mongorestore|mongoimport|mongoexport|mongostat|mongotop|mongofiles)$/;
-const LOGIN_TOOLS = new Set(['docker', 'podman', 'buildah', 'skopeo', 'nerdctl', 'oras', 'crane', 'regctl', 'helm']);
-const NPM_TOOLS = new Set(['npm', 'yarn', 'pnpm']);
 /** npm/yarn config keys that hold a credential. */
 const NPM_AUTH_KEY = /(^|:)_(authToken|auth|password)$|^(npmAuthToken|npmAuthIdent|npmPassword)$|^(\/\/.*:)?_authToken$/;
 /** Credential settings written into npm config files: `//registry/:_authToken=...`. */
