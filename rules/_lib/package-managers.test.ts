@@ -1,4 +1,6 @@
-import { initShell, parseShell } from '@stowage/core';
+import { readFileSync } from 'node:fs';
+import { initShell, parse, parseShell, shellOfInstruction } from '@stowage/core';
+import { corpusDir, goldFiles, haveShared, listFiles } from '../../test/corpus/files.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cacheCleanupOf,
@@ -7,6 +9,7 @@ import {
   cacheMountServes,
   classify,
   deletes,
+  mayRunPackageManager,
   packageManagerCommands,
   rpmCacheDir,
   systemManagerOfImage,
@@ -263,4 +266,35 @@ describe('RPM cache directories', () => {
 
 it('classify returns null for non-static names', () => {
   expect(classify(parseShell('$PIP install x', 0).commands[0])).toBeNull();
+});
+
+describe('mayRunPackageManager', () => {
+  it('finds a manager by its name as a whole word, however the shell spells it', () => {
+    for (const text of [
+      'RUN apt-get install -y x', 'RUN /usr/bin/pip3.11 install x', 'RUN python3 -m pip install x', 'RUN php /usr/local/bin/composer install',
+      'RUN ./gradlew build', 'RUN "ap"t-get update', 'RUN ap\\t-get update', 'RUN sudo -u app npm ci', 'RUN bash -c $\'\\x61pt-get update\'',
+      'RUN ["npm", "ci"]', 'RUN composer.phar install',
+    ]) expect(mayRunPackageManager(text), text).toBe(true);
+    for (const text of ['RUN make && make install', 'RUN curl -fsSL x | tar -xz', 'RUN echo mypip golang-go apt-listchanges', 'RUN cp /etc/pip.conf /x']) {
+      expect(mayRunPackageManager(text), text).toBe(false);
+    }
+  });
+
+  it.runIf(haveShared)('is never false for a RUN of the corpus or gold set whose shell has a package manager', () => {
+    const missed: string[] = [];
+    let skipped = 0;
+    for (const f of [...listFiles(corpusDir), ...goldFiles()]) {
+      const { ast } = parse(readFileSync(f, 'utf8'));
+      const esc = ast.escapeChar || '\\';
+      for (const top of ast.instructions) {
+        const run = top.trigger ?? top;
+        if (run.kind !== 'RUN' || mayRunPackageManager(ast.text.slice(run.range.start, run.range.end))) continue;
+        skipped++;
+        const pms = packageManagerCommands(shellOfInstruction(run, ast.text, esc));
+        if (pms.length > 0 && missed.length < 5) missed.push(`${f}: ${pms[0].tool.raw}`);
+      }
+    }
+    expect(skipped).toBeGreaterThan(5_000);
+    expect(missed).toEqual([]);
+  });
 });

@@ -578,6 +578,24 @@ const EXECUTABLES: Readonly<Record<string, Manager>> = {
   dotnet: 'dotnet',
 };
 
+/**
+ * Any name `detect` reads as a package manager, as a whole word: `python -m pip` and
+ * `php composer` hold one too. `pip3.11` is a pip.
+ */
+const MANAGER_WORD = new RegExp(
+  `(?<![A-Za-z0-9_.-])(?:${[...Object.keys(EXECUTABLES).map((n) => n.replace(/[.+]/g, '\\$&')), 'pip[0-9.]*'].join('|')})(?![A-Za-z0-9_.-])`,
+);
+
+/**
+ * Whether an instruction's text may hold a command `classify` reads as a package manager; false
+ * proves it holds none, so its shell need not be parsed to know. The text is read with quotes and
+ * backslashes dropped, as the shell drops them from a command name (`ap\t-get` is `apt-get`);
+ * `$'...'` can make any name.
+ */
+export function mayRunPackageManager(text: string): boolean {
+  return text.includes("$'") || MANAGER_WORD.test(text.replace(/[\\'"]/g, ''));
+}
+
 // Several rules classify the same commands: once per command object (results are never mutated).
 const classified = new WeakMap<ShellCommand, PackageManagerCommand | null>();
 const byScript = new WeakMap<ShellScript, readonly PackageManagerCommand[]>();

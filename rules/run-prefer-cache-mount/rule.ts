@@ -10,6 +10,7 @@ import {
   classify,
   deletes,
   isWithin,
+  mayRunPackageManager,
   rpmCacheDir,
   type CacheDir,
   type EnvLookup,
@@ -199,6 +200,8 @@ export default defineRule<Options>({
     function check(run: Instruction, stage: Stage | null): void {
       enabled ??= ctx.options.everywhere || usesBuildKit(model);
       if (!enabled || !stage || isWindowsStage(model, stage)) return;
+      // Most RUNs name no package manager: no shell parse needed to know they run none.
+      if (!mayRunPackageManager(text.slice(run.range.start, run.range.end))) return;
       const script = model.shellOf(run);
       if (!script || script.errors.length > 0) return;
       const pms = script.commands.map(classify).filter((p): p is PackageManagerCommand => p !== null);
