@@ -26,15 +26,21 @@ describe('leadingCommands', () => {
     expect(leadingCommands('pip install -r https://x/$A/${B}/r.txt "$C"')[0].args.map((a) => a.value)).toEqual(['install', '-r', null, null]);
     expect(names('apt-get install -y x 2>&1 >/dev/null </dev/null && make')).toEqual(['apt-get install -y x', 'make']);
     expect(names('>log 2> err make all')).toEqual(['make all']);
+    // A plain command substitution is part of a word whose value is unknown; its commands are not read.
+    expect(names('saved="$(apt-mark showmanual)"; arch=$(dpkg --print-architecture | cut -d- -f1); apt-get install -y x-$arch')).toEqual(['apt-get install -y ']);
     // A quoted option is an option.
     expect(leadingCommands('apt-get "-y" install x')[0].options.map((o) => o.name)).toEqual(['-y']);
     expect(leadingCommands('A="x y" B=$C make')[0].assignments.map((a) => [a.name, a.value?.value])).toEqual([['A', 'x y'], ['B', null]]);
   });
 
   it('leaves out a command cut off by shell syntax, and everything after it', () => {
-    expect(names('apt-get update && apt-get install -y $(cat pkgs) && make')).toEqual(['apt-get update']);
+    expect(names('apt-get update && apt-get install -y $(cat "pkgs") && make')).toEqual(['apt-get update']);
+    expect(names('apt-get update && apt-get install -y $((1+2)) && make')).toEqual(['apt-get update']);
+    expect(names('apt-get update && apt-get install -y $(cat $F) && make')).toEqual(['apt-get update']);
+    expect(names('apt-get update && apt-get install -y $() && make')).toEqual(['apt-get update']);
     expect(names('apt-get update && apt-get install `cat pkgs`')).toEqual(['apt-get update']);
-    expect(names('apt-get update && apt-get install "$(cat pkgs)"')).toEqual(['apt-get update']);
+    expect(names('apt-get update && apt-get install "$(cat "pkgs")"')).toEqual(['apt-get update']);
+    expect(names('apt-get update && apt-get install "$(cat pkgs) && x" && make')).toEqual(['apt-get update', 'apt-get install ', 'make']);
     expect(names('apt-get update && apt-get install "a\\"b"')).toEqual(['apt-get update']);
     expect(names('apt-get update && apt-get install ${PKGS:-curl}')).toEqual(['apt-get update']);
     expect(names('apt-get update && apt-get install $1')).toEqual(['apt-get update']);

@@ -3,7 +3,7 @@ import type { ShellAssignment, ShellCommand, ShellOption, ShellWord } from '@sto
 /**
  * The simple commands at the start of a shell script that the shell reads the same whatever
  * runs: the part before the first construct whose words or commands depend on the shell (a
- * command or process substitution, an expansion other than `$NAME` or `${NAME}`, a backslash,
+ * process substitution, an expansion other than `$NAME`, `${NAME}` or a plain `$(...)`, a backslash,
  * a comment, a glob or brace, a heredoc, a line break or a reserved word). There words are plain
  * text, '…' and "…" (with at most `$NAME` inside), `&&`, `||`, `;`, `|` and `&` end commands and
  * redirections (`>f`, `2>&1`, `<f`) are set aside, so each command found is one the shell parse
@@ -96,7 +96,7 @@ function readWord(script: string, i: number): { end: number; value: string | nul
         if (d === 34) break;
         if (d === 92 /* \ */ || d === 96 /* ` */) return null;
         if (d === 36 /* $ */) {
-          const e = parameterEnd(script, k);
+          const e = expansionEnd(script, k);
           if (e < 0) return null;
           value = null;
           k = e;
@@ -108,7 +108,7 @@ function readWord(script: string, i: number): { end: number; value: string | nul
       if (value !== null) value += script.slice(from, k);
       j = k + 1;
     } else if (c === 36 /* $ */) {
-      const e = parameterEnd(script, j);
+      const e = expansionEnd(script, j);
       if (e < 0) return null;
       value = null;
       j = e;
@@ -120,8 +120,22 @@ function readWord(script: string, i: number): { end: number; value: string | nul
   return { end: j, value };
 }
 
-/** The end of `$NAME` or `${NAME}` at `i`, or -1 for any other expansion. */
-function parameterEnd(script: string, i: number): number {
+/**
+ * The end of `$NAME`, `${NAME}` or a plain command substitution such as `$(uname -m)` or
+ * `$(dpkg --print-architecture | cut -d- -f1)` at `i`, or -1 for any other expansion. The commands
+ * inside a substitution are not read: the word's value is unknown either way.
+ */
+function expansionEnd(script: string, i: number): number {
+  if (script.charCodeAt(i + 1) === 40 /* ( */) {
+    let k = i + 2;
+    if (script.charCodeAt(k) === 40) return -1; // `$((` arithmetic
+    for (; k < script.length; k++) {
+      const c = script.charCodeAt(k);
+      if (c === 41 /* ) */) return k > i + 2 ? k + 1 : -1;
+      if (!isWordChar(c) && c !== 32 && c !== 9 && c !== 124 /* | */) return -1;
+    }
+    return -1;
+  }
   const braced = script.charCodeAt(i + 1) === 123; /* { */
   let k = braced ? i + 2 : i + 1;
   if (!isNameStart(script.charCodeAt(k))) return -1;
