@@ -40,6 +40,14 @@ interface Update {
   family: string;
 }
 
+/** A letter, then a continuation: a word that goes on on the next line (by escape character). */
+const wordContinuesByEsc = new Map<string, RegExp>();
+function wordContinuesFor(esc: string): RegExp {
+  let re = wordContinuesByEsc.get(esc);
+  if (!re) wordContinuesByEsc.set(esc, (re = new RegExp(`[A-Za-z]${esc.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}[ \t]*\r?\n`)));
+  return re;
+}
+
 type Role =
   | { role: 'update'; update: Update }
   | { role: 'clean'; deletesIndexOf: string | null }
@@ -94,14 +102,17 @@ export default defineRule({
   create(ctx) {
     const { model, text } = ctx;
     const esc = model.ast.escapeChar || '\\';
+    const wordContinues = wordContinuesFor(esc);
 
     /** The update commands of a RUN that installs nothing, or null when it does something else. */
     function updatesAlone(run: Instruction): Update[] | null {
-      // What the shell reads: `up\⏎date` is `update`.
+      // Most RUNs update nothing: skip the shell parse unless an update word is there at all, also
+      // one a continuation joins (`up\⏎date`), which needs a letter right before the escape.
       const shell = shellText(run);
+      const named = UPDATE_WORD.test(text.slice(run.range.start, run.range.end));
+      if (!named && (shell === null || !wordContinues.test(shell))) return null;
       const joined = shell === null ? null : (joinContinuations(shell, esc)?.script ?? shell);
-      // Most RUNs update nothing: skip the shell parse unless an update word is there at all.
-      if (!UPDATE_WORD.test(joined ?? text.slice(run.range.start, run.range.end))) return null;
+      if (!named && !UPDATE_WORD.test(joined!)) return null;
       // Most that do, install in the next command: seen without a parse when the script starts plainly.
       if (joined !== null && leadingCommands(joined).some((cmd) => roleOf(cmd).role === 'other')) return null;
       const script = model.shellOf(run);
