@@ -1,7 +1,7 @@
 import { defineRule, joinContinuations, type Instruction, type ShellCommand, type Stage } from '@stowage/core';
 import { isWindowsStage } from '../_lib/layers.js';
 import { cacheCleanupOf, classify, deletes, type Manager, type PackageManagerCommand } from '../_lib/package-managers.js';
-import { leadingCommands } from './leading-commands.js';
+import { leadingCommands } from '../_lib/leading-commands.js';
 
 /** Managers that share one package index. */
 const FAMILY: Partial<Record<Manager, string>> = { apt: 'apt', apk: 'apk', dnf: 'rpm', yum: 'rpm', microdnf: 'rpm', zypper: 'zypper' };
