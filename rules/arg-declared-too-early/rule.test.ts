@@ -5,6 +5,11 @@ import rule from './rule.js';
 new RuleTester({ describe, it, beforeAll }).run(rule, {
   valid: [
     { name: 'used by the next RUN', code: 'FROM debian\nARG BUILD_DATE\nRUN echo "$BUILD_DATE" > /build-date\n' },
+    {
+      // The look below an ARG is bounded (200 instructions), so that many ARGs over many RUNs stay linear.
+      name: 'used only more than 200 instructions below',
+      code: `FROM debian\nARG BUILD_DATE\n${'RUN mkdir -p /opt\n'.repeat(200)}RUN echo "$BUILD_DATE" > /build-date\n`,
+    },
     { name: 'no RUN between', code: 'FROM debian\nARG VCS_REF\nCOPY app /app\nLABEL revision=$VCS_REF\n' },
     {
       name: 'a RUN in between runs make, which may read it from its environment',
@@ -80,6 +85,12 @@ new RuleTester({ describe, it, beforeAll }).run(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'used 199 instructions below: still within the bound',
+      code: `FROM debian\nARG BUILD_DATE\n${'RUN mkdir -p /opt\n'.repeat(199)}RUN echo "$BUILD_DATE" > /build-date\n`,
+      errors: [{ messageId: 'volatile', line: 2, column: 5, endLine: 2, endColumn: 15 }],
+      output: `FROM debian\n${'RUN mkdir -p /opt\n'.repeat(199)}ARG BUILD_DATE\nRUN echo "$BUILD_DATE" > /build-date\n`,
+    },
     {
       name: 'a volatile name used by a later RUN',
       code: 'FROM debian\nARG BUILD_DATE\nRUN apt-get update && apt-get install -y curl\nRUN echo "$BUILD_DATE" > /build-date\n',
