@@ -22,11 +22,34 @@ export interface RefCandidates {
 const MARK = '\u0001';
 const VARIABLE = /\$(\{|[A-Za-z_])/;
 
+const byKeyCache = new WeakMap<SemanticModel, Map<string, Stage[]>>();
+
+/** The stages of each name (lower case), in file order: looked up per reference, so built once per file. */
+export function stagesByKey(model: SemanticModel): ReadonlyMap<string, readonly Stage[]> {
+  let byKey = byKeyCache.get(model);
+  if (!byKey) {
+    byKey = new Map();
+    for (const s of model.stages) {
+      if (!s.key) continue;
+      const list = byKey.get(s.key);
+      if (list) list.push(s);
+      else byKey.set(s.key, [s]);
+    }
+    byKeyCache.set(model, byKey);
+  }
+  return byKey;
+}
+
 /** The last stage before `before` named `key`, else any other stage of that name (a forward or self reference the author meant). */
 function stageNamed(model: SemanticModel, key: string, before: Stage): Stage | undefined {
+  const named = stagesByKey(model).get(key);
+  if (!named) return undefined;
   let found: Stage | undefined;
-  for (const s of model.stages) if (s.index < before.index && s.key === key) found = s;
-  return found ?? model.stages.find((s) => s !== before && s.key === key);
+  for (const s of named) {
+    if (s.index >= before.index) break;
+    found = s;
+  }
+  return found ?? named.find((s) => s !== before);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { defineRule } from '@stowage/core';
 import { definedHere, lineOf } from '../_lib/stage-refs.js';
+import { stagesByKey } from '../_lib/stages.js';
 
 export default defineRule({
   meta: {
@@ -23,8 +24,8 @@ export default defineRule({
     return {
       stage(stage) {
         if (!stage.key || !stage.nameRange) return;
-        const first = model.stages.find((s) => s.index < stage.index && s.key === stage.key);
-        if (!first) return;
+        const first = stagesByKey(model).get(stage.key)?.[0];
+        if (!first || first.index >= stage.index) return;
         ctx.report({
           messageId: 'duplicate',
           data: { name: stage.name!, line: lineOf(model, first) },
