@@ -2,8 +2,8 @@
 // Needs a build (`pnpm build`) and ../shared/corpus. Figures, not assertions: nothing here fails.
 // Every figure is the median of several runs in a fresh process (this VM's timings vary ±15%).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -120,6 +120,25 @@ const coldNoCache = measure(self, coldArgs, 15, [0, 1], { ...baseEnv, STOWAGE_CO
 const nodeOnly = measure(self, ['-e', '0'], 15);
 const withCa = extraCaCerts ? { cold: measure(self, coldArgs, 15, [0, 1], process.env), nodeOnly: measure(self, ['-e', '0'], 15, [0], process.env) } : null;
 
+// Long files, at two sizes: the time should double, not quadruple. A unit is one RUN (a third with
+// an ARG before it) or one stage (FROM, COPY --from the one before, ENV from the one before, RUN).
+// Both once grew quadratically. One run each: they take seconds.
+const longDir = mkdtempSync(path.join(tmpdir(), 'stowage-long-'));
+const LONG = {
+  'ARGs among RUNs': (n) => ['FROM debian:12', ...Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `RUN apt-get update && apt-get install -y pkg${i}` : i % 3 === 1 ? `ARG V${i}=1\nRUN echo "v${i}" > /tmp/f${i} && curl -fsSL https://example.com/${i}` : `RUN set -eux; \\\n  apt-get update; \\\n  apt-get install -y p${i} $X`))],
+  'stage chains': (n) => Array.from({ length: n }, (_, i) => [`FROM alpine:3.${i % 20} AS s${i}`, ...(i > 0 ? [`COPY --from=s${i - 1} /a /a`] : []), `ENV X${i}=\${X${i > 0 ? i - 1 : 0}:-v}/p`, `RUN apk add --no-cache c${i}`]).flat(),
+};
+const longRows = [];
+for (const [name, make] of Object.entries(LONG)) {
+  const times = [4000, 8000].map((n) => {
+    const file = path.join(longDir, `${name.replace(/\W+/g, '-')}-${n}.Dockerfile`);
+    writeFileSync(file, `${make(n).join('\n')}\n`);
+    return measure(self, [cli, '--format', 'json', '--no-config', file], 1, [0, 1]).wall;
+  });
+  longRows.push(`  ${name}: 4,000 units ${times[0].toFixed(2)} s, 8,000 units ${times[1].toFixed(2)} s (x${(times[1] / times[0]).toFixed(2)})`);
+}
+rmSync(longDir, { recursive: true, force: true });
+
 console.log(`corpus: ${files.length} files; ${cores} cores; node ${process.version}; median of ${RUNS} runs\n`);
 console.log('tool'.padEnd(46) + 'files'.padStart(6) + 'wall s'.padStart(8) + 'files/s'.padStart(9) + 'peak MB'.padStart(9) + '  stowage is');
 for (const r of rows) {
@@ -136,3 +155,4 @@ console.log(`\ncold start, one small file with findings (median of 15): ${(cold.
   `\n  without the code cache (the first run after an install or a Node upgrade): ${(coldNoCache.wall * 1000).toFixed(0)} ms, ${coldNoCache.mb.toFixed(0)} MB peak` +
   (withCa ? `\n  with this machine's NODE_EXTRA_CA_CERTS (left out of every other figure): ${(withCa.cold.wall * 1000).toFixed(0)} ms, ${withCa.cold.mb.toFixed(0)} MB peak` +
     ` (node -e 0 alone: ${(withCa.nodeOnly.wall * 1000).toFixed(0)} ms)` : ''));
+console.log(`\nlong files (one run each; twice the units should take about twice the time):\n${longRows.join('\n')}`);
