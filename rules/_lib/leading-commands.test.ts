@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { initShell, joinContinuations, parse, parseShell } from '@stowage/core';
+import { initShell, joinContinuations, parseShell } from '@stowage/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { corpusDir, goldFiles, haveShared, listFiles } from '../../test/corpus/files.js';
+import { corpusRuns, haveShared } from '../../test/corpus/files.js';
 import { leadingCommands } from './leading-commands.js';
 
 const names = (script: string) => leadingCommands(script).map((c) => [c.name.value, ...c.args.map((a) => a.value)].join(' '));
@@ -102,19 +101,14 @@ describe('leadingCommands against the shell parse', () => {
   it.runIf(haveShared)('finds the same commands, in order, as the parse of every RUN in the corpus and gold set', () => {
     const bad: string[] = [];
     let commands = 0;
-    for (const f of [...listFiles(corpusDir), ...goldFiles()]) {
-      const { ast } = parse(readFileSync(f, 'utf8'));
-      const esc = ast.escapeChar || '\\';
-      for (const top of ast.instructions) {
-        const run = top.trigger ?? top;
-        if (run.kind !== 'RUN' || run.jsonForm || run.heredocs.length > 0 || !run.argsRange) continue;
-        const text = ast.text.slice(run.argsRange.start, run.argsRange.end);
-        const script = joinContinuations(text, esc)?.script ?? text;
-        const mine = names(script);
-        commands += mine.length;
-        const theirs = parsed(script).slice(0, mine.length);
-        if (JSON.stringify(theirs) !== JSON.stringify(mine) && bad.length < 5) bad.push(`${f}: ${JSON.stringify(mine)} vs ${JSON.stringify(theirs)}`);
-      }
+    for (const { file, text, esc, run } of corpusRuns()) {
+      if (run.jsonForm || run.heredocs.length > 0 || !run.argsRange) continue;
+      const shell = text.slice(run.argsRange.start, run.argsRange.end);
+      const script = joinContinuations(shell, esc)?.script ?? shell;
+      const mine = names(script);
+      commands += mine.length;
+      const theirs = parsed(script).slice(0, mine.length);
+      if (JSON.stringify(theirs) !== JSON.stringify(mine) && bad.length < 5) bad.push(`${file}: ${JSON.stringify(mine)} vs ${JSON.stringify(theirs)}`);
     }
     expect(commands).toBeGreaterThan(5_000);
     expect(bad).toEqual([]);

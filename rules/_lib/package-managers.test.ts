@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { initShell, parse, parseShell, shellOfInstruction } from '@stowage/core';
-import { corpusDir, goldFiles, haveShared, listFiles } from '../../test/corpus/files.js';
+import { initShell, parseShell, shellOfInstruction } from '@stowage/core';
+import { corpusRuns, haveShared } from '../../test/corpus/files.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cacheCleanupOf,
@@ -283,16 +282,11 @@ describe('mayRunPackageManager', () => {
   it.runIf(haveShared)('is never false for a RUN of the corpus or gold set whose shell has a package manager', () => {
     const missed: string[] = [];
     let skipped = 0;
-    for (const f of [...listFiles(corpusDir), ...goldFiles()]) {
-      const { ast } = parse(readFileSync(f, 'utf8'));
-      const esc = ast.escapeChar || '\\';
-      for (const top of ast.instructions) {
-        const run = top.trigger ?? top;
-        if (run.kind !== 'RUN' || mayRunPackageManager(ast.text.slice(run.range.start, run.range.end))) continue;
-        skipped++;
-        const pms = packageManagerCommands(shellOfInstruction(run, ast.text, esc));
-        if (pms.length > 0 && missed.length < 5) missed.push(`${f}: ${pms[0].tool.raw}`);
-      }
+    for (const { file, text, esc, run } of corpusRuns()) {
+      if (mayRunPackageManager(text.slice(run.range.start, run.range.end))) continue;
+      skipped++;
+      const pms = packageManagerCommands(shellOfInstruction(run, text, esc));
+      if (pms.length > 0 && missed.length < 5) missed.push(`${file}: ${pms[0].tool.raw}`);
     }
     expect(skipped).toBeGreaterThan(5_000);
     expect(missed).toEqual([]);

@@ -283,19 +283,16 @@ describe('the text pre-check lets through every RUN the rule reports', () => {
       expect(result.diagnostics.filter((d) => d.ruleId === rule.meta.id).length, code).toBeGreaterThan(0);
     });
   }
+  /** mayHoldCredential of one RUN. */
+  const holds = (run: string) => {
+    const { ast, lines } = parse(`FROM alpine\nRUN ${run}\n`);
+    const model = buildModel(ast, lines);
+    return mayHoldCredential(model, model.stages[0].instructions[0]);
+  };
   it('text the scan may decode is always read: $\'...\', arrays, +=', () => {
-    for (const run of ["bash -c $'\\x63url -u a:b x'", 'A[0]=x', 'DB_PASSWORD+=x', 'ARR[1]+=x']) {
-      const { ast, lines } = parse(`FROM alpine\nRUN ${run}\n`);
-      const model = buildModel(ast, lines);
-      expect(mayHoldCredential(model, model.stages[0].instructions[0]), run).toBe(true);
-    }
+    for (const run of ["bash -c $'\\x63url -u a:b x'", 'A[0]=x', 'DB_PASSWORD+=x', 'ARR[1]+=x']) expect(holds(run), run).toBe(true);
   });
   it('reads the whole name before each = or +=, digits first skipped, as a shell would start it', () => {
-    const holds = (run: string) => {
-      const { ast, lines } = parse(`FROM alpine\nRUN ${run}\n`);
-      const model = buildModel(ast, lines);
-      return mayHoldCredential(model, model.stages[0].instructions[0]);
-    };
     expect(holds('PASSWORD=x make')).toBe(true);
     expect(holds('echo 1PASSWORD=x')).toBe(true);
     expect(holds('a=1 PASSWORD+=x')).toBe(true);
@@ -304,11 +301,6 @@ describe('the text pre-check lets through every RUN the rule reports', () => {
     expect(holds('echo ASSWORD=x')).toBe(false);
   });
   it('looks for a tool as a whole word, and for its options after it', () => {
-    const holds = (run: string) => {
-      const { ast, lines } = parse(`FROM alpine\nRUN ${run}\n`);
-      const model = buildModel(ast, lines);
-      return mayHoldCredential(model, model.stages[0].instructions[0]);
-    };
     // Package names that hold a tool's name, and options of other commands.
     expect(holds('apt-get install -y libcurl4 mysql-client php-mongodb docker.io && mkdir -p /x && useradd -u 1000 app')).toBe(false);
     expect(holds('useradd -u 1000 app && curl -fsSL https://example.com')).toBe(false);

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Instruction } from '../../packages/core/src/syntax/ast.js';
+import { parse } from '../../packages/core/src/syntax/parse.js';
 
 /** `shared/` sits beside the repository (CI clones it there too). */
 export const sharedDir = fileURLToPath(new URL('../../../shared/', import.meta.url));
@@ -30,3 +32,15 @@ export function goldFiles(): string[] {
 }
 
 export const haveShared = existsSync(corpusDir) && existsSync(goldTarball);
+
+/** Every RUN of the corpus and the gold set (ONBUILD triggers too): its file, its file's text and escape character. */
+export function* corpusRuns(): Generator<{ file: string; text: string; esc: string; run: Instruction }> {
+  for (const file of [...listFiles(corpusDir), ...goldFiles()]) {
+    const { ast } = parse(readFileSync(file, 'utf8'));
+    const esc = ast.escapeChar || '\\';
+    for (const top of ast.instructions) {
+      const run = top.trigger ?? top;
+      if (run.kind === 'RUN') yield { file, text: ast.text, esc, run };
+    }
+  }
+}

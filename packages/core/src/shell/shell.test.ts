@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { corpusDir, goldFiles, haveShared, listFiles } from '../../../../test/corpus/files.js';
+import { corpusDir, corpusRuns, goldFiles, haveShared, listFiles } from '../../../../test/corpus/files.js';
 import type { Instruction } from '../syntax/ast.js';
 import { parse } from '../syntax/parse.js';
 import type { Range } from '../text.js';
@@ -531,21 +531,16 @@ describe('line continuations on real files', () => {
   it.runIf(haveShared)("every word's file range, joined, is the word the shell reads (corpus and gold RUNs)", () => {
     const bad: string[] = [];
     let words = 0;
-    for (const f of [...listFiles(corpusDir), ...goldFiles()]) {
-      const { ast } = parse(readFileSync(f, 'utf8'));
-      const esc = ast.escapeChar || '\\';
-      for (const top of ast.instructions) {
-        const i = top.trigger ?? top;
-        if (i.kind !== 'RUN' || i.jsonForm || i.heredocs.length > 0) continue;
-        for (const c of shellOfInstruction(i, ast.text, esc)?.commands ?? []) {
-          if (c.nested > 0) continue; // `sh -c` words are read from the string's value
-          for (const w of [c.name, ...c.args]) {
-            const written = ast.text.slice(w.range.start, w.range.end);
-            // A continuation always holds a line break (`C:\ ` alone is an escaped blank).
-            const joined = /[\r\n]/.test(written) ? (joinContinuations(written, esc)?.script ?? written) : written;
-            words++;
-            if (joined !== w.raw && bad.length < 5) bad.push(`${f}: ${JSON.stringify(written)} read as ${JSON.stringify(w.raw)}`);
-          }
+    for (const { file, text, esc, run } of corpusRuns()) {
+      if (run.jsonForm || run.heredocs.length > 0) continue;
+      for (const c of shellOfInstruction(run, text, esc)?.commands ?? []) {
+        if (c.nested > 0) continue; // `sh -c` words are read from the string's value
+        for (const w of [c.name, ...c.args]) {
+          const written = text.slice(w.range.start, w.range.end);
+          // A continuation always holds a line break (`C:\ ` alone is an escaped blank).
+          const joined = /[\r\n]/.test(written) ? (joinContinuations(written, esc)?.script ?? written) : written;
+          words++;
+          if (joined !== w.raw && bad.length < 5) bad.push(`${file}: ${JSON.stringify(written)} read as ${JSON.stringify(w.raw)}`);
         }
       }
     }
