@@ -65,22 +65,41 @@ export function isMount(flag: Flag): boolean {
  * /etc/apt/apt.conf.d (unknown content: assumed to handle it).
  */
 export function dockerCleanHandled(model: SemanticModel, stage: Stage, run: Instruction): boolean {
-  const text = model.text;
   const outer = run.onbuild ?? run;
-  for (let s: Stage | null = stage, first = true; s; s = s.parent, first = false) {
-    for (const instr of s.instructions) {
-      if (first && instr.index > outer.index) continue;
-      const target = instr.kind === 'ONBUILD' ? instr.trigger : instr;
-      if (!target) continue;
-      const body = text.slice(target.range.start, target.range.end);
-      if (/docker-clean|Keep-Downloaded-Packages/.test(body)) return true;
-      if ((target.kind === 'COPY' || target.kind === 'ADD') && /\/etc\/apt\/apt\.conf\.d|\/etc\/apt\/?(\s|$)/.test(body)) return true;
-      if (target.kind === 'RUN') {
-        for (const c of model.shellOf(target)?.commands ?? []) {
-          const cleanup = cacheCleanupOf(c);
-          if (cleanup?.paths.some((p) => deletes(p, DOCKER_CLEAN))) return true;
-        }
-      }
+  if (firstCleanHandler(model, stage) <= outer.index) return true;
+  for (let s = stage.parent; s; s = s.parent) if (firstCleanHandler(model, s) !== Infinity) return true;
+  return false;
+}
+
+const cleanHandlers = new WeakMap<SemanticModel, Map<Stage, number>>();
+
+/** The index of a stage's first instruction that handles docker-clean (see above), else Infinity; once per stage. */
+function firstCleanHandler(model: SemanticModel, stage: Stage): number {
+  let byStage = cleanHandlers.get(model);
+  if (!byStage) cleanHandlers.set(model, (byStage = new Map()));
+  let found = byStage.get(stage);
+  if (found !== undefined) return found;
+  found = Infinity;
+  for (const instr of stage.instructions) {
+    if (handlesDockerClean(model, instr)) {
+      found = instr.index;
+      break;
+    }
+  }
+  byStage.set(stage, found);
+  return found;
+}
+
+function handlesDockerClean(model: SemanticModel, instr: Instruction): boolean {
+  const target = instr.kind === 'ONBUILD' ? instr.trigger : instr;
+  if (!target) return false;
+  const body = model.text.slice(target.range.start, target.range.end);
+  if (/docker-clean|Keep-Downloaded-Packages/.test(body)) return true;
+  if ((target.kind === 'COPY' || target.kind === 'ADD') && /\/etc\/apt\/apt\.conf\.d|\/etc\/apt\/?(\s|$)/.test(body)) return true;
+  if (target.kind === 'RUN') {
+    for (const c of model.shellOf(target)?.commands ?? []) {
+      const cleanup = cacheCleanupOf(c);
+      if (cleanup?.paths.some((p) => deletes(p, DOCKER_CLEAN))) return true;
     }
   }
   return false;

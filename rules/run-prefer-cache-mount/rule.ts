@@ -149,15 +149,29 @@ export default defineRule<Options>({
       return offline !== undefined && pms.some((p) => p.args.some((a) => offline.test(a.value ?? '')));
     }
 
-    /** Other RUNs of the stage family (FROM ancestors and descendants) that rely on `m`'s cache. */
+    // RUNs relying on a manager's cache, by stage and manager: found once, not once per RUN.
+    const reliant = new Map<Stage, Map<Manager, Instruction[]>>();
+
+    /** Up to 3 other RUNs of the stage family (FROM ancestors and descendants) that rely on `m`'s cache. */
     function reliantRuns(stage: Stage, m: Manager, except: Instruction): Instruction[] {
-      const out: Instruction[] = [];
-      for (const s of stageFamily(model, stage)) {
-        for (const outer of s.instructions) {
-          const run = outer.kind === 'ONBUILD' ? outer.trigger : outer;
-          if (run?.kind !== 'RUN' || run === except) continue;
-          if (relies(run, m)) out.push(run);
+      let byManager = reliant.get(stage);
+      if (!byManager) reliant.set(stage, (byManager = new Map()));
+      let all = byManager.get(m);
+      if (!all) {
+        all = [];
+        for (const s of stageFamily(model, stage)) {
+          for (const outer of s.instructions) {
+            const run = outer.kind === 'ONBUILD' ? outer.trigger : outer;
+            if (run?.kind === 'RUN' && relies(run, m)) all.push(run);
+          }
         }
+        byManager.set(m, all);
+      }
+      const out: Instruction[] = [];
+      for (const run of all) {
+        if (run === except) continue;
+        out.push(run);
+        if (out.length === 3) break;
       }
       return out;
     }
