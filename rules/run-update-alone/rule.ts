@@ -158,23 +158,51 @@ export default defineRule({
       });
     }
 
-    /** The first later RUN of the stage (or of stages built on it) that installs with `family`. */
-    function laterInstall(run: Instruction, stage: Stage, family: string): Instruction | null {
-      const outer = run.onbuild ?? run;
+    /**
+     * The installs with `family` that can use an index updated in `stage`, in order: the stage's
+     * own, by the index of their instruction, then those of stages built on it. With `triggers`,
+     * only ONBUILD ones. Found once per stage, family and kind, not once per update.
+     */
+    const installs = new Map<string, { own: { at: number; run: Instruction }[]; later: Instruction | null }>();
+    function installsAfter(stage: Stage, family: string, triggers: boolean) {
+      const key = `${stage.index}\0${family}\0${triggers}`;
+      let found = installs.get(key);
+      if (found) return found;
+      // A plain RUN's index also serves the ONBUILD installs of images built on this one.
+      const targets = (instr: Instruction) => (triggers ? [instr.trigger] : [instr, instr.trigger]);
+      const own: { at: number; run: Instruction }[] = [];
+      for (const instr of stage.instructions) {
+        for (const target of targets(instr)) if (target?.kind === 'RUN' && installsWith(target, family)) own.push({ at: instr.index, run: target });
+      }
       const builtOn = (s: Stage) => {
         for (let p = s.parent; p; p = p.parent) if (p === stage) return true;
         return false;
       };
-      const stages = [stage, ...model.stages.filter((s) => s.index > stage.index && builtOn(s))];
-      for (const s of stages) {
+      let later: Instruction | null = null;
+      for (const s of model.stages) {
+        if (later || s.index <= stage.index || !builtOn(s)) continue;
         for (const instr of s.instructions) {
-          if (s === stage && instr.index <= outer.index) continue;
-          // A plain RUN's index also serves the ONBUILD installs of images built on this one.
-          const candidates = run.onbuild ? [instr.trigger] : [instr, instr.trigger];
-          for (const target of candidates) if (target?.kind === 'RUN' && installsWith(target, family)) return target;
+          later = targets(instr).find((t): t is Instruction => t?.kind === 'RUN' && installsWith(t, family)) ?? null;
+          if (later) break;
         }
       }
-      return null;
+      installs.set(key, (found = { own, later }));
+      return found;
+    }
+
+    /** The first later RUN of the stage (or of stages built on it) that installs with `family`. */
+    function laterInstall(run: Instruction, stage: Stage, family: string): Instruction | null {
+      const outer = run.onbuild ?? run;
+      const { own, later } = installsAfter(stage, family, run.onbuild !== null);
+      // The first of the stage's installs past `outer`, by binary search.
+      let lo = 0;
+      let hi = own.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (own[mid].at <= outer.index) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < own.length ? own[lo].run : later;
     }
 
     /** The shell text of a shell-form RUN, or null for exec form and heredocs. */
