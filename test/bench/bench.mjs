@@ -126,6 +126,8 @@ const withCa = extraCaCerts ? { cold: measure(self, coldArgs, 15, [0, 1], proces
 const longDir = mkdtempSync(path.join(tmpdir(), 'stowage-long-'));
 const LONG = {
   'ARGs among RUNs': (n) => ['FROM debian:12', ...Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `RUN apt-get update && apt-get install -y pkg${i}` : i % 3 === 1 ? `ARG V${i}=1\nRUN echo "v${i}" > /tmp/f${i} && curl -fsSL https://example.com/${i}` : `RUN set -eux; \\\n  apt-get update; \\\n  apt-get install -y p${i} $X`))],
+  'ONBUILD updates': (n) => ['FROM debian', ...Array.from({ length: n }, (_, i) => `ONBUILD ARG A${i}\nONBUILD RUN echo $A${i} && apt-get update\nONBUILD COPY x${i} /y${i}`)],
+  'heredocs and cache mounts': (n) => ['FROM debian', ...Array.from({ length: n }, (_, i) => `RUN <<EOF\nset -e\napt-get update\napt-get install -y p${i}\nEOF\nRUN --mount=type=cache,target=/var/cache/apt apt-get install -y q${i}`)],
   'stage chains': (n) => Array.from({ length: n }, (_, i) => [`FROM alpine:3.${i % 20} AS s${i}`, ...(i > 0 ? [`COPY --from=s${i - 1} /a /a`] : []), `ENV X${i}=\${X${i > 0 ? i - 1 : 0}:-v}/p`, `RUN apk add --no-cache c${i}`]).flat(),
 };
 const longRows = [];
