@@ -34,19 +34,50 @@ export function userAt(model: SemanticModel, run: Instruction): string | null {
   const stage = model.stageOf(outer);
   if (!stage) return null;
   for (let s: Stage | null = stage, first = true; s; s = s.parent, first = false) {
-    for (let i = s.instructions.length - 1; i >= 0; i--) {
-      const instr = s.instructions[i];
-      if (first && instr.index >= outer.index) continue;
-      // A trigger runs after the earlier triggers, so an ONBUILD USER before it counts too.
-      const user = instr.kind === 'USER' ? instr : run.onbuild && first && instr.trigger?.kind === 'USER' ? instr.trigger : null;
-      if (!user) continue;
-      const raw = user.args[0]?.raw ?? '';
-      const value = model.scopeAt(instr).expand(raw).value;
-      const name = value.split(':')[0];
-      return name === 'root' || name === '0' ? null : name || null;
-    }
+    const { users, triggers } = usersOf(model, s);
+    const before = first ? outer.index : Infinity;
+    let instr = lastBefore(users, before);
+    // A trigger runs after the earlier triggers, so an ONBUILD USER before it counts too.
+    const trigger = run.onbuild && first ? lastBefore(triggers, before) : null;
+    if (trigger && (!instr || trigger.index > instr.index)) instr = trigger;
+    if (!instr) continue;
+    const user = instr.kind === 'USER' ? instr : instr.trigger!;
+    const raw = user.args[0]?.raw ?? '';
+    const value = model.scopeAt(instr).expand(raw).value;
+    const name = value.split(':')[0];
+    return name === 'root' || name === '0' ? null : name || null;
   }
   return null;
+}
+
+const usersByStage = new WeakMap<SemanticModel, Map<Stage, { users: Instruction[]; triggers: Instruction[] }>>();
+
+/** A stage's USER instructions and its ONBUILD USER ones, in order: once per stage, not per RUN. */
+function usersOf(model: SemanticModel, stage: Stage): { users: Instruction[]; triggers: Instruction[] } {
+  let byStage = usersByStage.get(model);
+  if (!byStage) usersByStage.set(model, (byStage = new Map()));
+  let found = byStage.get(stage);
+  if (!found) {
+    found = { users: [], triggers: [] };
+    for (const instr of stage.instructions) {
+      if (instr.kind === 'USER') found.users.push(instr);
+      else if (instr.trigger?.kind === 'USER') found.triggers.push(instr);
+    }
+    byStage.set(stage, found);
+  }
+  return found;
+}
+
+/** The last of `list` (in file order) with an index below `index`, or null. */
+function lastBefore(list: Instruction[], index: number): Instruction | null {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].index < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? list[lo - 1] : null;
 }
 
 /**
