@@ -1,4 +1,23 @@
-import type { ShellAssignment, ShellCommand, ShellOption, ShellWord } from '@stowage/core';
+import { joinContinuations, type Instruction, type SemanticModel, type ShellAssignment, type ShellCommand, type ShellOption, type ShellWord } from '@stowage/core';
+
+const ofRun = new WeakMap<Instruction, ShellCommand[]>();
+
+/**
+ * `leadingCommands` of a shell-form RUN (continuations joined with the file's escape character);
+ * none for exec form and heredocs. Once per RUN, shared by the rules that read it.
+ */
+export function leadingCommandsOf(model: SemanticModel, run: Instruction): ShellCommand[] {
+  let out = ofRun.get(run);
+  if (!out) {
+    if (run.jsonForm || run.heredocs.length > 0 || !run.argsRange) out = [];
+    else {
+      const shell = model.text.slice(run.argsRange.start, run.argsRange.end);
+      out = leadingCommands(joinContinuations(shell, model.ast.escapeChar || '\\')?.script ?? shell);
+    }
+    ofRun.set(run, out);
+  }
+  return out;
+}
 
 /**
  * The simple commands at the start of a shell script that the shell reads the same whatever

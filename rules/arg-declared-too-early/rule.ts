@@ -1,6 +1,6 @@
-import { defineRule, joinContinuations, PLATFORM_ARGS, PREDEFINED_ARGS, type Instruction, type Property, type ShellCommand, type ShellScript } from '@stowage/core';
+import { defineRule, PLATFORM_ARGS, PREDEFINED_ARGS, type Instruction, type Property, type ShellScript } from '@stowage/core';
 import { blockStart, cannotReadEnv, commandName, isWindowsStage, lineEndOf, mentions, ownsItsLines, refersTo, SHELL_NAMES, textOf } from '../_lib/layers.js';
-import { leadingCommands } from '../_lib/leading-commands.js';
+import { leadingCommandsOf } from '../_lib/leading-commands.js';
 
 /** Names whose value usually differs on every build (commit, date, build number, cache busters). */
 const VOLATILE =
@@ -54,22 +54,6 @@ export default defineRule({
     const { model } = ctx;
     const lineOf = (i: Instruction) => model.lines.positionAt(i.range.start).line;
 
-    const esc = model.ast.escapeChar || '\\';
-    const leading = new Map<Instruction, ShellCommand[]>();
-    /** The commands at the plain start of a shell-form RUN's script (see leadingCommands). */
-    function leadingOf(run: Instruction): ShellCommand[] {
-      let out = leading.get(run);
-      if (!out) {
-        if (run.jsonForm || run.heredocs.length > 0 || !run.argsRange) out = [];
-        else {
-          const shell = model.text.slice(run.argsRange.start, run.argsRange.end);
-          out = leadingCommands(joinContinuations(shell, esc)?.script ?? shell);
-        }
-        leading.set(run, out);
-      }
-      return out;
-    }
-
     /** The RUNs that provably cannot read `name`, and the instruction where `name` is (or may be) read. */
     function scan(list: Instruction[], from: number, name: string) {
       const blind: Instruction[] = [];
@@ -82,7 +66,7 @@ export default defineRule({
           if (mentions(text, name)) return { blind, stop: instr, uses: true };
           // A command at the plain start of its script that may read the name settles it without a
           // parse. A shell with -c is left to the parse: its inner commands decide.
-          if (leadingOf(instr).some((c) => !SHELL_NAMES.has(commandName(c) ?? '') && !cannotReadEnv(c, NO_SCRIPT, name))) return { blind, stop: instr, uses: false };
+          if (leadingCommandsOf(model, instr).some((c) => !SHELL_NAMES.has(commandName(c) ?? '') && !cannotReadEnv(c, NO_SCRIPT, name))) return { blind, stop: instr, uses: false };
           const script = model.shellOf(instr);
           const plain = !!script && script.errors.length === 0 && script.commands.length > 0 && script.commands.every((c) => cannotReadEnv(c, script, name));
           if (!plain) return { blind, stop: instr, uses: false };

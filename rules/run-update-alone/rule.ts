@@ -1,7 +1,7 @@
 import { defineRule, joinContinuations, type Instruction, type ShellCommand, type Stage } from '@stowage/core';
 import { isWindowsStage } from '../_lib/layers.js';
 import { cacheCleanupOf, classify, deletes, type Manager, type PackageManagerCommand } from '../_lib/package-managers.js';
-import { leadingCommands } from '../_lib/leading-commands.js';
+import { leadingCommandsOf } from '../_lib/leading-commands.js';
 
 /** Managers that share one package index. */
 const FAMILY: Partial<Record<Manager, string>> = { apt: 'apt', apk: 'apk', dnf: 'rpm', yum: 'rpm', microdnf: 'rpm', zypper: 'zypper' };
@@ -111,10 +111,9 @@ export default defineRule({
       const shell = shellText(run);
       const named = UPDATE_WORD.test(text.slice(run.range.start, run.range.end));
       if (!named && (shell === null || !wordContinues.test(shell))) return null;
-      const joined = shell === null ? null : (joinContinuations(shell, esc)?.script ?? shell);
-      if (!named && !UPDATE_WORD.test(joined!)) return null;
+      if (!named && !UPDATE_WORD.test(joinContinuations(shell!, esc)?.script ?? shell!)) return null;
       // Most that do, install in the next command: seen without a parse when the script starts plainly.
-      if (joined !== null && leadingCommands(joined).some((cmd) => roleOf(cmd).role === 'other')) return null;
+      if (leadingCommandsOf(model, run).some((cmd) => roleOf(cmd).role === 'other')) return null;
       const script = model.shellOf(run);
       if (!script || script.errors.length > 0 || script.commands.length === 0) return null;
       const updates: Update[] = [];
