@@ -1,6 +1,8 @@
 import { buildModel, initShell, lint, parse, RuleTester } from '@stowage/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import rule, { mayHoldCredential } from './rule.js';
+import rule, { checkRun, mayHoldCredential } from './rule.js';
+import { corpusDir, goldFiles, haveShared, listFiles } from '../../test/corpus/files.js';
+import { readFileSync } from 'node:fs';
 
 // Token-shaped test values are built from pieces so no scanner takes this file for a leak.
 const GH_TOKEN = ['ghp', '0123456789abcdefghijklmnopqrstuvwxyzAB'].join('_');
@@ -307,6 +309,56 @@ describe('the text pre-check lets through every RUN the rule reports', () => {
     expect(holds('useradd -u 1000 app && curl -u bob https://example.com')).toBe(true);
     expect(holds('mongo --eval x')).toBe(true);
     expect(holds('mariadb-dump -phunter2 db')).toBe(true);
+  });
+  it("reads $'...' both ways: escapes as letters and as the control characters they make", () => {
+    // The line break ends `true` and starts a `curl` command in the `-c` script.
+    expect(holds("bash -c $'true\\ncurl -u a:b x'")).toBe(true);
+    // The same escape outside `$'...'` is a letter: `api_secret=` is a secret-looking name.
+    expect(holds("echo $'a' && api_secre\\t=hunter2 make")).toBe(true);
+    expect(holds("IFS=$'\\n' && for f in $(ls); do echo \"$f\"; done")).toBe(false);
+    // Escapes that make any character: only the shell can say.
+    for (const run of ["printf $'\\x41'", "printf $'\\101'", "printf $'\\u0041'", "printf $'\\cA'"]) expect(holds(run), run).toBe(true);
+  });
+  it('reads exec form and heredocs as text too', () => {
+    expect(holds('["apt-get", "update"]')).toBe(false);
+    expect(holds('["curl", "-u", "bob:hunter2", "https://example.com"]')).toBe(true);
+    // JSON escapes the text does not show.
+    expect(holds('["cu\\u0072l", "-u", "bob:hunter2", "https://example.com"]')).toBe(true);
+    expect(holds('<<EOF\napt-get update\nEOF')).toBe(false);
+    expect(holds('<<EOF\ncurl -u bob:hunter2 https://example.com\nEOF')).toBe(true);
+    // Data bodies are read as written: an npm token line (YAML's `key: value` too).
+    expect(holds("cat <<'EOF' > /root/.npmrc\n//registry.example.com/:_authToken=abc\nEOF")).toBe(true);
+    expect(holds("cat <<'EOF' > /root/.yarnrc.yml\nnpmAuthToken: abcdef0123456789\nEOF")).toBe(true);
+  });
+  it('reads a secret reference in a data heredoc as written, quotes included', () => {
+    const code = 'FROM alpine\nARG API_TOKEN\nRUN cat <<EOF > /x\n$API_TOKEN"S_DIR"\nEOF\n';
+    const { ast, lines } = parse(code);
+    const model = buildModel(ast, lines);
+    const run = model.stages[0].instructions[1];
+    // Without quotes the text reads `$API_TOKENS_DIR`; the body, where quotes are data, reads `$API_TOKEN`.
+    expect(mayHoldCredential(model, run)).toBe(true);
+    const found = lint(code, { rules: [{ rule, severity: 'error' }] }).diagnostics.filter((d) => d.ruleId === rule.meta.id);
+    expect(found.map((d) => [d.messageId, code.slice(d.range.start, d.range.end)])).toEqual([['secretVariable', '$API_TOKEN']]);
+  });
+  it.runIf(haveShared)('finds the same on every corpus and gold RUN as the full reading without the pre-check', () => {
+    const differs: string[] = [];
+    let skipped = 0;
+    for (const file of [...listFiles(corpusDir), ...goldFiles()]) {
+      const { ast, lines } = parse(readFileSync(file, 'utf8'));
+      const model = buildModel(ast, lines);
+      for (const top of ast.instructions) {
+        const run = top.trigger ?? top;
+        if (run.kind !== 'RUN' || mayHoldCredential(model, run)) continue;
+        skipped++;
+        const fast: unknown[] = [];
+        const full: unknown[] = [];
+        checkRun(model, run, (r) => fast.push(r));
+        checkRun(model, run, (r) => full.push(r), () => true);
+        if (JSON.stringify(fast) !== JSON.stringify(full) && differs.length < 5) differs.push(`${file}:${lines.lineOf(run.range.start) + 1}`);
+      }
+    }
+    expect(skipped).toBeGreaterThan(9_000);
+    expect(differs).toEqual([]);
   });
   it('skips RUNs that cannot hold a credential, but still finds token formats there', () => {
     const result = lint(`FROM alpine\nRUN apt-get install -y curl && mkdir -p /app\nRUN touch ${GH_TOKEN}\n`, { rules: [{ rule, severity: 'error' }] });
