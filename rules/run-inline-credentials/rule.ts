@@ -304,8 +304,8 @@ class Scan {
   readonly uses: VarUse[] = [];
   /** Variables the RUN sets itself (or gets from a secret mount): its references are not build args. */
   private readonly own = new Set<string>();
-  /** Why it matters where this RUN is: a builder stage's history is not in the image, but its cache is. */
-  private readonly where: (what: 'command' | 'arg' | 'env') => string;
+  /** The stage when it is a builder, not in the final image: its history is not in the image, but its cache is. */
+  private readonly builder: Stage | null;
 
   /** The RUN goes to cmd.exe: `%NAME%` reads a variable. */
   private readonly windows: boolean;
@@ -316,19 +316,23 @@ class Scan {
   ) {
     const stage = model.stageOf(run);
     this.windows = isWindows(model, stage);
-    const builder = stage !== null && !inFinalImage(model, stage);
-    this.where = (what) => {
-      if (builder) return BUILDER_NOTE.replace('{{stage}}', stageLabel(stage!)).replace('{{what}}', what === 'command' ? 'command line' : 'value');
-      if (what === 'command') return 'the command line is saved in the image history (`docker history`)';
-      if (what === 'arg') return 'build args are saved in the image history (`docker history`) with every RUN after them';
-      return 'the ENV keeps it in the image config (`docker inspect`)';
-    };
+    // Not a closure: with a closure made here for every RUN, V8's young-generation GCs promoted
+    // most of what each file allocated (corpus, one thread: 265 ms of scavenges instead of 111).
+    this.builder = stage !== null && !inFinalImage(model, stage) ? stage : null;
     for (const flag of run.flags) {
       if (flag.name.toLowerCase() !== 'mount') continue;
       const type = flag.options.find((o) => o.key.toLowerCase() === 'type')?.value?.toLowerCase();
       const env = flag.options.find((o) => o.key.toLowerCase() === 'env')?.value;
       if (type === 'secret' && env) this.own.add(env);
     }
+  }
+
+  /** Why it matters where this RUN is. */
+  private where(what: 'command' | 'arg' | 'env'): string {
+    if (this.builder) return BUILDER_NOTE.replace('{{stage}}', stageLabel(this.builder)).replace('{{what}}', what === 'command' ? 'command line' : 'value');
+    if (what === 'command') return 'the command line is saved in the image history (`docker history`)';
+    if (what === 'arg') return 'build args are saved in the image history (`docker history`) with every RUN after them';
+    return 'the ENV keeps it in the image config (`docker inspect`)';
   }
 
   /** Whether the RUN sets `name` itself; its assignments are looked for on first need (most RUNs use no secret variable). */
