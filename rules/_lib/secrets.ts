@@ -250,10 +250,15 @@ const EXAMPLE = /EXAMPLE/;
 /** A literal part of every format above: one scan rules most texts out. */
 const ANY_FORMAT = /AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|-----BEGIN|eyJ|npm_|AIza|k_live_|dckr_pat_|pypi-|hf_/;
 
+/** Whether `text` may hold a known credential format: false means knownSecrets finds none. */
+export function mayHoldKnownFormat(text: string): boolean {
+  return ANY_FORMAT.test(text);
+}
+
 /** Known credential formats in `text`, in order. */
 export function knownSecrets(text: string): SecretMatch[] {
   const out: SecretMatch[] = [];
-  if (!ANY_FORMAT.test(text)) return out;
+  if (!mayHoldKnownFormat(text)) return out;
   for (const [re, what] of KNOWN_FORMATS) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {

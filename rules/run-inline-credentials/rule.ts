@@ -2,7 +2,7 @@ import {
   defineRule, type Instruction, type Range, type RelatedLocation, type ReportInput, type SemanticModel, type ShellCommand, type ShellWord, type Stage,
 } from '@stowage/core';
 import {
-  declaredAt, inFinalImage, isPlaceholder, judgeProperty, knownSecrets, lineAt, secretId, secretName, secretVariable, shownSecret,
+  declaredAt, inFinalImage, isPlaceholder, judgeProperty, knownSecrets, lineAt, mayHoldKnownFormat, secretId, secretName, secretVariable, shownSecret,
   stageLabel, literalIsSecret, urlUserinfos, hasFormatDirective, type Declared, type Verdict,
 } from '../_lib/secrets.js';
 
@@ -38,7 +38,7 @@ export function checkRun(
 ): void {
   if (!mayHold(model, run)) {
     // Only the known token formats, which need no shell; shellOf is null only without arguments.
-    if (run.argsRange === null) return;
+    if (run.argsRange === null || !mayHoldKnownFormat(model.text.slice(run.argsRange.start, run.argsRange.end))) return;
     const scan = new Scan(model, run);
     scan.knownFormats();
     scan.report(report);
