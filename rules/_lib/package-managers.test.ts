@@ -8,6 +8,7 @@ import {
   cacheMountServes,
   classify,
   deletes,
+  mayRunManager,
   mayRunPackageManager,
   packageManagerCommands,
   rpmCacheDir,
@@ -277,6 +278,30 @@ describe('mayRunPackageManager', () => {
     for (const text of ['RUN make && make install', 'RUN curl -fsSL x | tar -xz', 'RUN echo mypip golang-go apt-listchanges', 'RUN cp /etc/pip.conf /x']) {
       expect(mayRunPackageManager(text), text).toBe(false);
     }
+  });
+
+  it('leaves a name that a line continuation may join to the parse, with either escape character', () => {
+    expect(mayRunPackageManager('apt-\\\nget update')).toBe(true);
+    expect(mayRunPackageManager('ap`\r\nt-get update')).toBe(true);
+    expect(mayRunPackageManager('make \\\n  && make install')).toBe(false);
+  });
+
+  it('narrows to some managers', () => {
+    expect(mayRunManager('apt-get update && pip install x', ['apk'])).toBe(false);
+    expect(mayRunManager('apt-get update && pip3.12 install x', ['pip'])).toBe(true);
+    expect(mayRunManager('python -m pipenv install', ['pipenv'])).toBe(true);
+    expect(mayRunManager('php /usr/bin/composer.phar install', ['composer'])).toBe(true);
+    expect(mayRunManager('microdnf install -y x', ['dnf', 'yum'])).toBe(false);
+  });
+
+  it.runIf(haveShared)('narrowed to one manager, is never false for a RUN of the corpus or gold set whose shell runs it', () => {
+    const missed: string[] = [];
+    for (const { file, text, esc, run } of corpusRuns()) {
+      const pms = packageManagerCommands(shellOfInstruction(run, text, esc));
+      const args = run.argsRange === null ? '' : text.slice(run.argsRange.start, run.argsRange.end);
+      for (const pm of pms) if (!mayRunManager(args, [pm.manager]) && missed.length < 5) missed.push(`${file}: ${pm.manager} ${pm.tool.raw}`);
+    }
+    expect(missed).toEqual([]);
   });
 
   it.runIf(haveShared)('is never false for a RUN of the corpus or gold set whose shell has a package manager', () => {

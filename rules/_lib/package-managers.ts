@@ -21,6 +21,7 @@
  * `/root`).
  */
 import type { ShellCommand, ShellScript, ShellWord } from '@stowage/core';
+import { RunText } from './run-text.js';
 
 export type Manager =
   | 'apt' | 'apk' | 'dnf' | 'yum' | 'microdnf' | 'zypper'
@@ -578,22 +579,45 @@ const EXECUTABLES: Readonly<Record<string, Manager>> = {
   dotnet: 'dotnet',
 };
 
+/** A whole-word match of any of these executable names (`pip` also matches `pip3.11`). */
+function managerWordRegExp(names: string[]): RegExp {
+  return new RegExp(`(?<![A-Za-z0-9_.-])(?:${names.map((n) => (n === 'pip' ? 'pip[0-9.]*' : n.replace(/[.+]/g, '\\$&'))).join('|')})(?![A-Za-z0-9_.-])`);
+}
+
 /**
  * Any name `detect` reads as a package manager, as a whole word: `python -m pip` and
  * `php composer` hold one too. `pip3.11` is a pip.
  */
-const MANAGER_WORD = new RegExp(
-  `(?<![A-Za-z0-9_.-])(?:${[...Object.keys(EXECUTABLES).map((n) => n.replace(/[.+]/g, '\\$&')), 'pip[0-9.]*'].join('|')})(?![A-Za-z0-9_.-])`,
-);
+const MANAGER_WORD = managerWordRegExp([...Object.keys(EXECUTABLES), 'pip']);
+
+/** The names that can make `detect` find `m`: its executables, and the module or script names `python -m` and `php` take. */
+function namesOf(m: Manager): string[] {
+  const names = Object.keys(EXECUTABLES).filter((n) => EXECUTABLES[n] === m);
+  if (m === 'pip') names.push('pip');
+  return names;
+}
 
 /**
  * Whether an instruction's text may hold a command `classify` reads as a package manager; false
- * proves it holds none, so its shell need not be parsed to know. The text is read with quotes and
- * backslashes dropped, as the shell drops them from a command name (`ap\t-get` is `apt-get`);
- * `$'...'` can make any name.
+ * proves it holds none, so its shell need not be parsed to know. The text is read as `RunText`
+ * reads it: with quotes and backslashes dropped, as the shell drops them from a command name
+ * (`ap\t-get` is `apt-get`); `$'...'` and continuations that join a word's parts are left to the parse.
  */
-export function mayRunPackageManager(text: string): boolean {
-  return text.includes("$'") || MANAGER_WORD.test(text.replace(/[\\'"]/g, ''));
+export function mayRunPackageManager(text: string | RunText): boolean {
+  const t = typeof text === 'string' ? new RunText(text) : text;
+  return t.makesWords || MANAGER_WORD.test(t.plain);
+}
+
+const managerWords = new Map<string, RegExp>();
+
+/** `mayRunPackageManager` for these managers only: false proves `classify` finds none of them in the text. */
+export function mayRunManager(text: string | RunText, managers: readonly Manager[]): boolean {
+  const t = typeof text === 'string' ? new RunText(text) : text;
+  if (t.makesWords) return true;
+  const key = managers.join(',');
+  let re = managerWords.get(key);
+  if (re === undefined) managerWords.set(key, (re = managerWordRegExp(managers.flatMap(namesOf))));
+  return re.test(t.plain);
 }
 
 // Several rules classify the same commands: once per command object (results are never mutated).

@@ -83,13 +83,18 @@ export default defineRule({
     function check(instr: Instruction, prop: Property, list: Instruction[], at: number): void {
       const name = prop.name;
       if (isPredefined(name)) return;
+      // Only an ARG that something below names can be reported (see `users`): look before any parse.
+      const named = (i: Instruction) => (i.kind === 'RUN' ? mentions(textOf(model, i), name) : refersTo(textOf(model, i), name));
+      let anyUser = false;
+      for (let j = at + 1; j < list.length && !anyUser; j++) anyUser = named(list[j]);
+      if (!anyUser) return;
       const found = scan(list, at + 1, name);
       if (!found || !found.stop || found.blind.length === 0) return;
       const { blind, stop } = found;
       // Only when the stage evidently uses the ARG somewhere below: an ARG nothing names may be
       // read implicitly, or be a cache buster placed there on purpose.
       const later = list.slice(list.indexOf(stop));
-      const users = later.filter((i) => (i.kind === 'RUN' ? mentions(textOf(model, i), name) : refersTo(textOf(model, i), name)));
+      const users = later.filter(named);
       if (users.length === 0) return;
 
       const line = lineOf(stop);

@@ -10,7 +10,8 @@ import {
   workdirAt,
   type ContextCopy,
 } from '../_lib/layers.js';
-import { cacheMountServes, IMAGE_ENV, packageManagerCommands, type Manager, type PackageManagerCommand } from '../_lib/package-managers.js';
+import { cacheMountServes, IMAGE_ENV, mayRunManager, packageManagerCommands, type Manager, type PackageManagerCommand } from '../_lib/package-managers.js';
+import { runText } from '../_lib/run-text.js';
 import { manifestFix, depsStepFix } from './fix.js';
 
 /** Managers whose dependency installs share one dependency layer (a pip layer serves a later `pip install .`). */
@@ -20,6 +21,8 @@ const FAMILY: Partial<Record<Manager, Family>> = {
   pip: 'python', uv: 'python', poetry: 'python', pipenv: 'python',
   go: 'go', cargo: 'cargo', bundler: 'ruby', composer: 'php', maven: 'maven', gradle: 'gradle', dotnet: 'dotnet',
 };
+
+const FAMILY_MANAGERS = Object.keys(FAMILY) as Manager[];
 
 /** Build commands that fetch dependencies themselves, and the dependency-only step to run first. */
 const BUILD_ADVICE: Partial<Record<Family, string>> = {
@@ -255,6 +258,9 @@ export default defineRule({
             return;
           }
           if (instr.kind !== 'RUN') return;
+          // Neither an install nor a family step without a family's manager (or nuget) in the text: no parse.
+          const text = runText(model, instr);
+          if (!mayRunManager(text, FAMILY_MANAGERS) && !/nuget/i.test(text.plain)) return;
           for (const f of familyStep(instr)) stepsAt.set(f, [...(stepsAt.get(f) ?? []), pos]);
           const install = installOf(stage, instr);
           if (!install) return;

@@ -278,6 +278,10 @@ describe('the text pre-check lets through every RUN the rule reports', () => {
     ['a tool by its path', 'FROM mysql\nRUN /usr/bin/mysql -u root -phunter2hunter2 -e "select 1"\n'],
     ['a quoted tool name after a wrapper', 'FROM alpine\nRUN sudo -u app "curl" -u bob:hunter2hunter2 https://example.com\n'],
     ['a tool named first as a package', 'FROM debian\nRUN apt-get install -y curl && curl -u bob:hunter2hunter2 https://example.com\n'],
+    ['a credential header named in any case, quoted apart', 'FROM alpine\nRUN curl -H "PRIVATE-TOKEN"": 0a1b2c3d4e5f6a7b8c9d" https://example.com\n'],
+    ['a header attached to its option', 'FROM alpine\nRUN wget "--header=X-Api-Key: 0a1b2c3d4e5f6a7b8c9d" https://example.com\n'],
+    ['cmd %NAME% reference, quoted apart', 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nARG API_TOKEN\nRUN echo %"API_TOKEN"%\n'],
+    ['cmd %NAME% reference right after another', 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nARG API_TOKEN\nRUN echo %PATH%API_TOKEN% && curl x -o %API_TOKEN%\n'],
   ];
   for (const [name, code] of cases) {
     it(name, () => {
@@ -309,6 +313,24 @@ describe('the text pre-check lets through every RUN the rule reports', () => {
     expect(holds('useradd -u 1000 app && curl -u bob https://example.com')).toBe(true);
     expect(holds('mongo --eval x')).toBe(true);
     expect(holds('mariadb-dump -phunter2 db')).toBe(true);
+    // Headers and options that cannot carry a credential the scan reads as a literal.
+    expect(holds('curl -fsSL -H "Accept: application/json" https://example.com')).toBe(false);
+    expect(holds('curl -H "Authorization: Bearer x" https://example.com')).toBe(true);
+    expect(holds('wget --header "Accept: text/plain" https://example.com')).toBe(false);
+    expect(holds('mysql -u root -p db < dump.sql && mkdir -p /x')).toBe(false);
+    expect(holds('curl https://example.com/netrc > ~/.netrc')).toBe(false);
+    expect(holds('printf "machine x login bob password hunter2" > ~/.netrc')).toBe(true);
+  });
+  it('reads cmd %NAME% references on Windows, and only those', () => {
+    const windows = (run: string, arg = 'API_TOKEN') => {
+      const { ast, lines } = parse(`FROM mcr.microsoft.com/windows/servercore:ltsc2022\nARG ${arg}\nRUN ${run}\n`);
+      const model = buildModel(ast, lines);
+      return mayHoldCredential(model, model.stages[0].instructions[1]);
+    };
+    expect(windows('setx /M PATH "%PATH%;C:\\git\\cmd"')).toBe(false);
+    expect(windows('echo %API_TOKEN%')).toBe(true);
+    expect(windows('echo %PATH%API_TOKEN%')).toBe(true);
+    expect(windows('echo %API_"TOKEN"%')).toBe(true);
   });
   it("reads $'...' both ways: escapes as letters and as the control characters they make", () => {
     // The line break ends `true` and starts a `curl` command in the `-c` script.

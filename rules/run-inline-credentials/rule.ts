@@ -5,6 +5,7 @@ import {
   declaredAt, inFinalImage, isPlaceholder, judgeProperty, knownSecrets, lineAt, mayHoldKnownFormat, secretId, secretName, secretVariable, shownSecret,
   stageLabel, literalIsSecret, urlUserinfos, hasFormatDirective, type Declared, type Verdict,
 } from '../_lib/secrets.js';
+import { RunText, runText } from '../_lib/run-text.js';
 
 const BUILDER_NOTE = "stage {{stage}} is not in the final image, but the {{what}} still lands in the builder's cache layers and in any pushed cache image";
 
@@ -38,7 +39,7 @@ export function checkRun(
 ): void {
   if (!mayHold(model, run)) {
     // Only the known token formats, which need no shell; shellOf is null only without arguments.
-    if (run.argsRange === null || !mayHoldKnownFormat(model.text.slice(run.argsRange.start, run.argsRange.end))) return;
+    if (run.argsRange === null || !mayHoldKnownFormat(runText(model, run).raw)) return;
     const scan = new Scan(model, run);
     scan.knownFormats();
     scan.report(report);
@@ -73,13 +74,17 @@ const WORD_EDGE = '[A-Za-z0-9_.-]';
  */
 const LITERAL_SITES: [string[], RegExp | null][] = [
   // An option word starts after a separator (or a removed quote), never after a word character.
-  [['curl'], /(?<![A-Za-z0-9_-])-[uUH]|--user|--proxy-user|--header|--proxy-header|--oauth2-bearer/],
-  [['wget'], /pass|--header/],
-  [MYSQL.source.slice(2, -2).split('|'), /-p/],
+  // A header's value is only read after a credential header's name (AUTH_HEADER); references are
+  // found by the reference check, so `-u` matters here for a literal password.
+  [['curl'], /(?<![A-Za-z0-9_-])-[uU]|--user|--proxy-user|--oauth2-bearer|(?:authorization|token|api-?key|x-jfrog-art-api|x-registry-auth)\s*:/i],
+  [['wget'], /pass|(?:authorization|token|api-?key|x-jfrog-art-api|x-registry-auth)\s*:/i],
+  // `-pSECRET` or `--password=SECRET`: `-p` alone prompts.
+  [MYSQL.source.slice(2, -2).split('|'), /--password=|(?<![A-Za-z0-9_-])-p\S/],
   [[...MONGO.source.slice(2, -2).split('|'), 'redis-cli', 'sqlcmd', 'bcp', 'sshpass', 'htpasswd'], null],
   [[...LOGIN_TOOLS], /login/],
   [[...NPM_TOOLS], /_auth|_password|npmAuth|npmPassword/],
-  [['echo', 'printf'], /passwd|_auth|_password|npmAuth|netrc/],
+  // chpasswd, npm auth keys, and a netrc file's `password` entry.
+  [['echo', 'printf'], /passwd|_auth|password|npmAuth/],
 ];
 const SITE_OF = new Map(LITERAL_SITES.flatMap(([names], site) => names.map((n) => [n, site] as const)));
 /** Every site's names at once, each as a whole word: one scan of the text instead of one per site. */
@@ -103,10 +108,12 @@ const isWordChar = (c: number) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97
 
 export function mayHoldCredential(model: SemanticModel, run: Instruction): boolean {
   if (run.argsRange === null) return true;
-  const raw = model.text.slice(run.argsRange.start, run.argsRange.end);
+  const text = runText(model, run);
+  const raw = text.raw;
   // Exec form: the words are JSON strings, whose escapes the text does not show.
   if (run.jsonForm && raw.includes('\\')) return true;
-  if (raw.includes('%') && isWindows(model, model.stageOf(run))) return true;
+  // cmd's `%NAME%`: the only reading Windows adds that can find a credential.
+  if (raw.includes('%') && isWindows(model, model.stageOf(run)) && refersToSecretPercent(model, run, text.plain)) return true;
   if (run.heredocs.length > 0) {
     // Bodies that are data are read as written: quotes are data there.
     if (NPM_AUTH_WORD.test(raw)) return true;
@@ -116,17 +123,17 @@ export function mayHoldCredential(model: SemanticModel, run: Instruction): boole
     // `$'...'` turns `\n` into a line break (and `\t`, ...): read the text both ways, as no
     // quote reading is done here to tell which escapes are in `$'...'`.
     if (ANSI_C_ANY.test(raw)) return true;
-    if (mayHold(model, run, raw.replace(ANSI_C_CONTROL, (_, c: string) => CONTROL[c]))) return true;
+    if (mayHold(model, run, new RunText(raw.replace(ANSI_C_CONTROL, (_, c: string) => CONTROL[c])).plain)) return true;
   }
-  return mayHold(model, run, raw);
+  return mayHold(model, run, text.plain);
 }
 
 /**
- * Whether the text, with quotes and backslashes dropped (which a shell word's value never adds
- * back), holds what the shell reading reports: every command name, option and reference is there.
+ * Whether the text, with quotes and backslashes dropped (`RunText.plain`: a shell word's value
+ * never adds them back), holds what the shell reading reports: every command name, option and
+ * reference is there.
  */
-function mayHold(model: SemanticModel, run: Instruction, raw: string): boolean {
-  const t = raw.replace(/[\\'"]/g, '');
+function mayHold(model: SemanticModel, run: Instruction, t: string): boolean {
   // A URL's password (`scheme://user:password@`); a user alone only matters as a reference, below.
   if (t.includes('@') && URL_PASSWORD.test(t)) return true;
   // References to a variable that holds a credential (`$NAME`, `${NAME`, `$env:NAME`).
@@ -154,6 +161,15 @@ function mayHold(model: SemanticModel, run: Instruction, raw: string): boolean {
     const words = LITERAL_SITES[site][1];
     if (words === null || words.test(t.slice(m.index))) return true;
   }
+  return false;
+}
+
+/** `%NAME%`, each `%` also read as the start of the next (the scan reads words, which may split there). */
+const PERCENT_REFS = /%([A-Za-z_][A-Za-z0-9_]*)(?=%)/g;
+
+function refersToSecretPercent(model: SemanticModel, run: Instruction, text: string): boolean {
+  PERCENT_REFS.lastIndex = 0;
+  for (let m = PERCENT_REFS.exec(text); m; m = PERCENT_REFS.exec(text)) if (secretVariable(model, run, m[1])) return true;
   return false;
 }
 

@@ -10,6 +10,7 @@ import {
   classify,
   deletes,
   isWithin,
+  mayRunManager,
   mayRunPackageManager,
   rpmCacheDir,
   type CacheDir,
@@ -18,6 +19,7 @@ import {
   type PackageManagerCommand,
 } from '../_lib/package-managers.js';
 import { rootStage, runEnv } from '../_lib/run-env.js';
+import { runText } from '../_lib/run-text.js';
 import { removeCommand, removeWord } from '../_lib/shell-edits.js';
 
 interface Options {
@@ -136,6 +138,7 @@ export default defineRule<Options>({
      * `apt-get update` read the lists of an earlier RUN; offline installs read an earlier download.
      */
     function relies(run: Instruction, m: Manager): boolean {
+      if (!mayRunManager(runText(model, run), [m])) return false;
       const pms = (model.shellOf(run)?.commands ?? []).map(classify).filter((p): p is PackageManagerCommand => p !== null && p.manager === m);
       if (m === 'apt') {
         let updated = false;
@@ -215,7 +218,7 @@ export default defineRule<Options>({
       enabled ??= ctx.options.everywhere || usesBuildKit(model);
       if (!enabled || !stage || isWindowsStage(model, stage)) return;
       // Most RUNs name no package manager: no shell parse needed to know they run none.
-      if (!mayRunPackageManager(text.slice(run.range.start, run.range.end))) return;
+      if (!mayRunPackageManager(runText(model, run))) return;
       const script = model.shellOf(run);
       if (!script || script.errors.length > 0) return;
       const pms = script.commands.map(classify).filter((p): p is PackageManagerCommand => p !== null);

@@ -1,10 +1,17 @@
 import { defineRule, joinContinuations, type Instruction, type ShellCommand, type Stage } from '@stowage/core';
 import { isWindowsStage } from '../_lib/layers.js';
-import { cacheCleanupOf, classify, deletes, type Manager, type PackageManagerCommand } from '../_lib/package-managers.js';
+import { cacheCleanupOf, classify, deletes, mayRunManager, type Manager, type PackageManagerCommand } from '../_lib/package-managers.js';
 import { leadingCommandsOf } from '../_lib/leading-commands.js';
+import { runText } from '../_lib/run-text.js';
 
 /** Managers that share one package index. */
 const FAMILY: Partial<Record<Manager, string>> = { apt: 'apt', apk: 'apk', dnf: 'rpm', yum: 'rpm', microdnf: 'rpm', zypper: 'zypper' };
+
+/** Each family's managers. */
+const MANAGERS_OF: Record<string, Manager[]> = { apt: ['apt'], apk: ['apk'], rpm: ['dnf', 'yum', 'microdnf'], zypper: ['zypper'] };
+
+/** The managers that update an index. */
+const UPDATERS = Object.values(MANAGERS_OF).flat();
 
 /** Where each family keeps its index: an update followed by a delete of it leaves nothing stale. */
 const INDEX_DIRS: Record<string, string[]> = {
@@ -112,6 +119,7 @@ export default defineRule({
       const named = UPDATE_WORD.test(text.slice(run.range.start, run.range.end));
       if (!named && (shell === null || !wordContinues.test(shell))) return null;
       if (!named && !UPDATE_WORD.test(joinContinuations(shell!, esc)?.script ?? shell!)) return null;
+      if (!mayRunManager(runText(model, run), UPDATERS)) return null;
       // Most that do, install in the next command: seen without a parse when the script starts plainly.
       if (leadingCommandsOf(model, run).some((cmd) => roleOf(cmd).role === 'other')) return null;
       const script = model.shellOf(run);
@@ -150,6 +158,7 @@ export default defineRule({
 
     /** The RUN's installs of `family`, if it installs with it. */
     function installsWith(run: Instruction, family: string): boolean {
+      if (!mayRunManager(runText(model, run), MANAGERS_OF[family])) return false;
       const script = model.shellOf(run);
       return (script?.commands ?? []).some((c) => {
         const pm = classify(c);

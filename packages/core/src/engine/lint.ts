@@ -81,6 +81,8 @@ export function byPosition(a: Diagnostic, b: Diagnostic): number {
 interface Running {
   enabled: EnabledRule;
   visitors: Visitors;
+  /** The visitors' keys: every rule's visitors object has its own shape, so `visitors[kind]` is a slow lookup. */
+  keys: string[];
   failed: boolean;
 }
 
@@ -89,7 +91,7 @@ function runRules(model: SemanticModel, filePath: string, options: LintOptions, 
   for (const enabled of options.rules) {
     // A rule over build invocations (compose files, scripts, workflows) has no Dockerfile visitors.
     if (enabled.rule.meta.appliesTo === 'builds') continue;
-    const state: Running = { enabled, visitors: {}, failed: false };
+    const state: Running = { enabled, visitors: {}, keys: [], failed: false };
     const rule = enabled.rule;
     const context = {
       model,
@@ -104,6 +106,7 @@ function runRules(model: SemanticModel, filePath: string, options: LintOptions, 
     };
     try {
       state.visitors = rule.create(context);
+      state.keys = Object.keys(state.visitors);
       running.push(state);
     } catch (error) {
       out.push(internalError(rule, error, { start: 0, end: 0 }));
@@ -136,7 +139,7 @@ function runRules(model: SemanticModel, filePath: string, options: LintOptions, 
         if (trigger && !state.enabled.rule.meta.onbuild) continue;
         const v = state.visitors as Record<string, InstructionVisitor | undefined>;
         if (v.instruction) calls.push({ state, fn: v.instruction });
-        const byKind = v[kind];
+        const byKind = state.keys.includes(kind) ? v[kind] : undefined;
         if (byKind) calls.push({ state, fn: byKind });
       }
       cache.set(kind, calls);
