@@ -1,18 +1,35 @@
 import { joinContinuations, type Instruction, type SemanticModel, type ShellAssignment, type ShellCommand, type ShellOption, type ShellWord } from '@stowage/core';
 
-const ofRun = new WeakMap<Instruction, ShellCommand[]>();
+const ofRun = new WeakMap<Instruction, readonly ShellCommand[]>();
+
+// Ranges are offsets into the script, not the file, so one reading serves every RUN of the same
+// text: the Dockerfiles of a repository repeat their RUN lines. Bounded by the texts' length.
+const byText = new Map<string, readonly ShellCommand[]>();
+let byTextChars = 0;
+const BY_TEXT_MAX_CHARS = 4 << 20;
 
 /**
  * `leadingCommands` of a shell-form RUN (continuations joined with the file's escape character);
- * none for exec form and heredocs. Once per RUN, shared by the rules that read it.
+ * none for exec form and heredocs. Once per RUN, shared by the rules that read it. Do not mutate.
  */
-export function leadingCommandsOf(model: SemanticModel, run: Instruction): ShellCommand[] {
+export function leadingCommandsOf(model: SemanticModel, run: Instruction): readonly ShellCommand[] {
   let out = ofRun.get(run);
   if (!out) {
     if (run.jsonForm || run.heredocs.length > 0 || !run.argsRange) out = [];
     else {
+      const esc = model.ast.escapeChar || '\\';
       const shell = model.text.slice(run.argsRange.start, run.argsRange.end);
-      out = leadingCommands(joinContinuations(shell, model.ast.escapeChar || '\\')?.script ?? shell);
+      const key = esc + shell;
+      out = byText.get(key);
+      if (out === undefined) {
+        out = leadingCommands(joinContinuations(shell, esc)?.script ?? shell);
+        if (byTextChars + key.length > BY_TEXT_MAX_CHARS) {
+          byText.clear();
+          byTextChars = 0;
+        }
+        byText.set(key, out);
+        byTextChars += key.length;
+      }
     }
     ofRun.set(run, out);
   }

@@ -55,13 +55,13 @@ export default defineRule({
     const lineOf = (i: Instruction) => model.lines.positionAt(i.range.start).line;
 
     /** The RUNs that provably cannot read `name`, and the instruction where `name` is (or may be) read. */
-    function scan(list: Instruction[], from: number, name: string) {
+    function scan(list: Instruction[], textAt: (j: number) => string, from: number, name: string) {
       const blind: Instruction[] = [];
       for (let j = from; j < list.length; j++) {
         // Each ARG reads on below it: unbounded, a file of many ARGs and RUNs costs ARGs x RUNs.
         if (j - from >= MAX_SCAN) return null;
         const instr = list[j];
-        const text = textOf(model, instr);
+        const text = textAt(j);
         if (instr.kind === 'RUN') {
           if (mentions(text, name)) return { blind, stop: instr, uses: true };
           // A command at the plain start of its script that may read the name settles it without a
@@ -80,21 +80,22 @@ export default defineRule({
       return { blind, stop: null, uses: false };
     }
 
-    function check(instr: Instruction, prop: Property, list: Instruction[], at: number): void {
+    function check(instr: Instruction, prop: Property, list: Instruction[], textAt: (j: number) => string, at: number): void {
       const name = prop.name;
       if (isPredefined(name)) return;
       // Only an ARG that something below names can be reported (see `users`): look before any parse.
-      const named = (i: Instruction) => (i.kind === 'RUN' ? mentions(textOf(model, i), name) : refersTo(textOf(model, i), name));
+      const named = (j: number) => (list[j].kind === 'RUN' ? mentions(textAt(j), name) : refersTo(textAt(j), name));
       let anyUser = false;
-      for (let j = at + 1; j < list.length && !anyUser; j++) anyUser = named(list[j]);
+      for (let j = at + 1; j < list.length && !anyUser; j++) anyUser = named(j);
       if (!anyUser) return;
-      const found = scan(list, at + 1, name);
+      const found = scan(list, textAt, at + 1, name);
       if (!found || !found.stop || found.blind.length === 0) return;
       const { blind, stop } = found;
       // Only when the stage evidently uses the ARG somewhere below: an ARG nothing names may be
       // read implicitly, or be a cache buster placed there on purpose.
-      const later = list.slice(list.indexOf(stop));
-      const users = later.filter(named);
+      const stopAt = list.indexOf(stop);
+      const later = list.slice(stopAt);
+      const users = later.filter((_, k) => named(stopAt + k));
       if (users.length === 0) return;
 
       const line = lineOf(stop);
@@ -148,9 +149,13 @@ export default defineRule({
       stage(stage) {
         if (isWindowsStage(model, stage)) return;
         const list = stage.instructions;
+        if (!list.some((i) => i.kind === 'ARG')) return;
+        // Each instruction's text, sliced once for all the stage's ARGs.
+        const texts: (string | undefined)[] = [];
+        const textAt = (j: number) => (texts[j] ??= textOf(model, list[j]));
         list.forEach((instr, at) => {
           if (instr.kind !== 'ARG') return;
-          for (const prop of instr.properties) check(instr, prop, list, at);
+          for (const prop of instr.properties) check(instr, prop, list, textAt, at);
         });
       },
     };
