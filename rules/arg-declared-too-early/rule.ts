@@ -84,10 +84,9 @@ export default defineRule({
       const name = prop.name;
       if (isPredefined(name)) return;
       // Only an ARG that something below names can be reported (see `users`): look before any parse.
+      // A reference (`$NAME`) is a mention too: one look at the rest of the stage's text.
+      if (at + 1 >= list.length || !mentions(model.text.slice(list[at + 1].range.start, list[list.length - 1].range.end), name)) return;
       const named = (j: number) => (list[j].kind === 'RUN' ? mentions(textAt(j), name) : refersTo(textAt(j), name));
-      let anyUser = false;
-      for (let j = at + 1; j < list.length && !anyUser; j++) anyUser = named(j);
-      if (!anyUser) return;
       const found = scan(list, textAt, at + 1, name);
       if (!found || !found.stop || found.blind.length === 0) return;
       const { blind, stop } = found;
