@@ -2,7 +2,7 @@ import {
   defineRule, type Instruction, type Range, type RelatedLocation, type ReportInput, type SemanticModel, type ShellCommand, type ShellWord, type Stage,
 } from '@stowage/core';
 import {
-  declaredAt, inFinalImage, isPlaceholder, judgeProperty, knownSecrets, lineAt, mayHoldKnownFormat, secretId, secretName, secretVariable, shownSecret,
+  declaredAt, inFinalImage, isPlaceholder, judgeProperty, knownSecrets, lineAt, mayHoldKnownFormatIn, secretId, secretName, secretVariable, shownSecret,
   stageLabel, literalIsSecret, urlUserinfos, hasFormatDirective, type Declared, type Verdict,
 } from '../_lib/secrets.js';
 import { RunText, runText } from '../_lib/run-text.js';
@@ -39,7 +39,7 @@ export function checkRun(
 ): void {
   if (!mayHold(model, run)) {
     // Only the known token formats, which need no shell; shellOf is null only without arguments.
-    if (run.argsRange === null || !mayHoldKnownFormat(runText(model, run).raw)) return;
+    if (run.argsRange === null || !mayHoldKnownFormatIn(model, runText(model, run).raw)) return;
     const scan = new Scan(model, run);
     scan.knownFormats();
     scan.report(report);
@@ -721,6 +721,7 @@ class Scan {
     const ar = this.run.argsRange;
     if (!ar) return;
     const text = this.model.text.slice(ar.start, ar.end);
+    if (!mayHoldKnownFormatIn(this.model, text)) return;
     for (const m of knownSecrets(text)) {
       this.literals.push({ range: { start: ar.start + m.start, end: ar.start + m.end }, subject: `This RUN holds ${m.what}`, secret: text.slice(m.start, m.end), writes: '' });
     }
