@@ -14,14 +14,23 @@ export function continuationSpans(text: string, esc: string): DroppedSpan[] {
   if (esc.length !== 1 || text.indexOf(esc) < 0) return spans;
   const escCode = esc.charCodeAt(0);
   const n = text.length;
+  // Line ends by a native search (most texts have no \r): a loop over every character is slow
+  // in the unoptimised code that runs for most of a lint run.
+  const hasCR = text.indexOf('\r') >= 0;
   let lineStart = 0;
   let inContinuation = false;
   for (;;) {
-    let le = lineStart;
-    while (le < n) {
-      const c = text.charCodeAt(le);
-      if (c === 10 || c === 13) break;
-      le++;
+    let le: number;
+    if (hasCR) {
+      le = lineStart;
+      while (le < n) {
+        const c = text.charCodeAt(le);
+        if (c === 10 || c === 13) break;
+        le++;
+      }
+    } else {
+      le = text.indexOf('\n', lineStart);
+      if (le < 0) le = n;
     }
     let next = le;
     if (le < n) next = text.charCodeAt(le) === 13 && text.charCodeAt(le + 1) === 10 ? le + 2 : le + 1;
