@@ -52,30 +52,40 @@ function escapeRe(s: string): string {
 
 /** `$NAME` or `${NAME...}` appears in the text (quotes and escapes ignored: a conservative yes). */
 export function refersTo(text: string, name: string): boolean {
-  // Both need the name itself in the text: a plain search rules most texts out.
-  if (!text.includes(name)) return false;
-  let re = refRes.get(name);
-  if (!re) {
-    if (refRes.size >= 5000) refRes.clear();
-    refRes.set(name, (re = new RegExp(`\\$(?:\\{[!#]?${escapeRe(name)}(?![A-Za-z0-9_])|${escapeRe(name)}(?![A-Za-z0-9_]))`)));
+  if (name === '') return refersToByRegExp(text, name);
+  // Each place the name is, by a native search; a regex with a lookbehind tries every position.
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    if (isNameChar(text.charCodeAt(i + name.length))) continue;
+    const before = text.charCodeAt(i - 1);
+    if (before === 36 /* $ */) return true;
+    if (before === 123 /* { */ && text.charCodeAt(i - 2) === 36) return true;
+    if ((before === 33 /* ! */ || before === 35) /* # */ && text.charCodeAt(i - 2) === 123 && text.charCodeAt(i - 3) === 36) return true;
   }
-  return re.test(text);
+  return false;
 }
 
 /** The name appears as a whole word anywhere (`printenv NAME`, `os.environ['NAME']`, `$NAME`). */
 export function mentions(text: string, name: string): boolean {
-  if (!text.includes(name)) return false;
-  let re = wordRes.get(name);
-  if (!re) {
-    if (wordRes.size >= 5000) wordRes.clear();
-    wordRes.set(name, (re = new RegExp(`(?<![A-Za-z0-9_])${escapeRe(name)}(?![A-Za-z0-9_])`)));
+  if (name === '') return mentionsByRegExp(text, name);
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    if (!isNameChar(text.charCodeAt(i - 1)) && !isNameChar(text.charCodeAt(i + name.length))) return true;
   }
-  return re.test(text);
+  return false;
 }
 
-// Compiled once per name (non-global, so `test` keeps no state); bounded.
-const refRes = new Map<string, RegExp>();
-const wordRes = new Map<string, RegExp>();
+/** `[A-Za-z0-9_]` (NaN, before the start or past the end, is not). */
+function isNameChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** The regex readings the searches above stand for; kept for the empty name, and for tests. */
+export function refersToByRegExp(text: string, name: string): boolean {
+  return new RegExp(`\\$(?:\\{[!#]?${escapeRe(name)}(?![A-Za-z0-9_])|${escapeRe(name)}(?![A-Za-z0-9_]))`).test(text);
+}
+
+export function mentionsByRegExp(text: string, name: string): boolean {
+  return new RegExp(`(?<![A-Za-z0-9_])${escapeRe(name)}(?![A-Za-z0-9_])`).test(text);
+}
 
 /** Offset of the start of the line holding `offset`. */
 export function lineStartOf(model: SemanticModel, offset: number): number {
