@@ -24,6 +24,7 @@ import {
 } from './ast.js';
 import { unquote } from './words.js';
 import { offsetsOf, splitRawArguments, type SplitSource } from './split.js';
+import { simpleProperties } from './properties.js';
 
 export interface ParseOptions {
   /** Files larger than this many characters are not linted (default 5 MiB). */
@@ -731,10 +732,16 @@ class Reader {
       // ARG takes several `name[=default]` words; dockerfile-ast reads `ARG A B=2` like legacy ENV.
       instr.properties = args.map((w) => argProperty(w, escapeChar));
     } else if ((kind === 'ENV' || kind === 'LABEL') && typeof anySrc.getProperties === 'function') {
-      try {
-        instr.properties = (src as unknown as { getProperties(): DfProperty[] }).getProperties().map((p) => this.property(p));
-      } catch (error) {
-        problems.push(`properties: ${errorMessage(error)}`);
+      // One line without the escape character, the common case, is read here: the same properties
+      // without dockerfile-ast's arguments, ranges and positions for every word.
+      const simple = simpleProperties(this.parsed, this.text, keyword.range.end, range.end, escapeChar);
+      if (simple !== null) instr.properties = simple;
+      else {
+        try {
+          instr.properties = (src as unknown as { getProperties(): DfProperty[] }).getProperties().map((p) => this.property(p));
+        } catch (error) {
+          problems.push(`properties: ${errorMessage(error)}`);
+        }
       }
     }
     if (kind === 'ONBUILD' && typeof anySrc.getTriggerInstruction === 'function') {

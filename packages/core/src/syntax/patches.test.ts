@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { corpusDir, goldFiles, haveShared, listFiles } from '../../../../test/corpus/files.js';
 import { isPlainValue, ORIGINAL_IS_BOM, ORIGINAL_LINE_OFFSETS, ORIGINAL_POSITION_AT, ORIGINAL_PROCESS_ARGUMENTS, ORIGINAL_PROCESS_COMMENT, ORIGINAL_SPLIT, parse } from './parse.js';
 import { offsetsOf, splitRawArguments, type SplitSource } from './split.js';
+import { simpleProperties } from './properties.js';
 import { LineIndex } from '../text.js';
 
 parse(''); // installs the patches
@@ -302,4 +303,89 @@ describe('the BOM test without encoding to a Buffer', () => {
     for (const s of ['', '\uFEFFFROM', '\uD83D\uDE00', 'FROM', '\uFEFF\uFEFF']) expect(util.isUTF8BOM(s)).toBe(original(s));
     expect(util.isUTF8BOM('\uFEFF')).toBe(true);
   });
+});
+
+describe('simpleProperties reads one-line ENV and LABEL as dockerfile-ast 0.7.1 getProperties does', () => {
+  type LspRange = { start: { line: number; character: number }; end: { line: number; character: number } };
+  type DfProp = { getName(): string; getNameRange(): LspRange; getValue(): string | null; getValueRange(): LspRange | null; getRange(): LspRange };
+  type Doc = { offsetAt(p: { line: number; character: number }): number };
+  type PropInstr = { getKeyword(): string; getRange(): LspRange; getInstructionRange(): LspRange; getProperties?(): DfProp[]; getTriggerInstruction?(): PropInstr | null; document: Doc };
+
+  /** For each ENV/LABEL the fast reading takes (not null), both readings, when they differ. */
+  function differences(text: string): { compared: number; out: string[] } {
+    const out: string[] = [];
+    let compared = 0;
+    const df = DockerfileParser.parse(text);
+    const esc = df.getEscapeCharacter();
+    const check = (instr: PropInstr) => {
+      const trigger = instr.getKeyword() === 'ONBUILD' ? instr.getTriggerInstruction?.() : null;
+      if (trigger) check(trigger);
+      if (typeof instr.getProperties !== 'function') return;
+      const doc = instr.document;
+      const off = (r: LspRange | null) => (r ? `${doc.offsetAt(r.start)}-${doc.offsetAt(r.end)}` : null);
+      const fast = simpleProperties(text, text, doc.offsetAt(instr.getInstructionRange().end), doc.offsetAt(instr.getRange().end), esc);
+      if (fast === null) return;
+      compared++;
+      const want = instr.getProperties().map((p) => {
+        const vr = p.getValueRange();
+        const raw = vr ? text.slice(doc.offsetAt(vr.start), doc.offsetAt(vr.end)) : null;
+        return [p.getName(), off(p.getNameRange()), raw === null ? null : (p.getValue() ?? ''), raw, off(vr), off(p.getRange())];
+      });
+      const r = (x: { start: number; end: number } | null) => (x ? `${x.start}-${x.end}` : null);
+      const got = fast.map((p) => [p.name, r(p.nameRange), p.value, p.rawValue, r(p.valueRange), r(p.range)]);
+      if (JSON.stringify(want) !== JSON.stringify(got) && out.length < 5) out.push(`${JSON.stringify(text.slice(0, 200))}\n  want ${JSON.stringify(want)}\n  got  ${JSON.stringify(got)}`);
+    };
+    for (const instr of df.getInstructions()) check(instr as unknown as PropInstr);
+    return { compared, out };
+  }
+  function checkAll(texts: Iterable<string>): { compared: number; out: string[] } {
+    let compared = 0;
+    const out: string[] = [];
+    for (const text of texts) {
+      for (const t of [text, '# escape=`\n' + text]) {
+        const d = differences(t);
+        compared += d.compared;
+        out.push(...d.out);
+      }
+      if (out.length > 5) break;
+    }
+    return { compared, out };
+  }
+
+  it('on hand-made input', () => {
+    const texts = readdirSync(tricky).map((n) => readFileSync(path.join(tricky, n), 'utf8'));
+    texts.push(
+      'ENV a=b c="d e" f=\'g\' h=i j\nLABEL "x"="y" z=\nENV K V W\nENV K V\nENV K\nENV =v\nENV "a=b"=c\nENV \'a\'=b x',
+      'ENV A=${B:-"x y"} C=${D\nENV A="unclosed b c\nENV A="x"y B\nENV A="x"\tB=1\nLABEL a\t=b\nENV #x=1\nENV A=1 #c\nENV   \nENV\t',
+      'ENV P=C:\\x\\y\nLABEL a=`b`\nONBUILD ENV A=1 B=2\nONBUILD LABEL x\nENV A=${B C}=d\nENV A=${B \'C D\'} E\nENV A=$ B={ C=${',
+      // Inside `${...}` a quote does not start a quoted word: `}` ends it, quoted or not.
+      'ENV A=${B:-"x} y\nENV A=${B:-\'x} y C=1\nENV A=${"} B\nLABEL a=${b:-"c d"}e f\nENV A=${B\t"c d"} e',
+    );
+    const { compared, out } = checkAll(texts);
+    expect(compared).toBeGreaterThan(30);
+    expect(out).toEqual([]);
+  });
+
+  it('on random input', () => {
+    let seed = 13;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const parts = ['a', 'bc', ' ', '  ', '\t', '=', '"', "'", '$', '{', '}', '${', '#', '\\', '`', '\n', 'ENV ', 'LABEL '];
+    const texts: string[] = [];
+    for (let n = 0; n < 5000; n++) {
+      let s = ['ENV ', 'LABEL ', 'ONBUILD ENV ', 'ENV', 'LABEL\t'][Math.floor(rand() * 5)];
+      const len = Math.floor(rand() * 14);
+      for (let i = 0; i < len; i++) s += parts[Math.floor(rand() * parts.length)];
+      texts.push(s);
+    }
+    const { compared, out } = checkAll(texts);
+    expect(compared).toBeGreaterThan(3000);
+    expect(out).toEqual([]);
+  });
+
+  it.runIf(haveShared)('on every ENV and LABEL of the corpus and gold set', () => {
+    const files = [...listFiles(corpusDir), ...goldFiles()];
+    const { compared, out } = checkAll(files.map((f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, '')));
+    expect(compared).toBeGreaterThan(10_000);
+    expect(out).toEqual([]);
+  }, 120_000);
 });
