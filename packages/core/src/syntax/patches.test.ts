@@ -7,7 +7,7 @@ import { Parser } from 'dockerfile-ast/lib/parser.js';
 import { Util } from 'dockerfile-ast/lib/util.js';
 import { describe, expect, it } from 'vitest';
 import { corpusDir, goldFiles, haveShared, listFiles } from '../../../../test/corpus/files.js';
-import { isPlainValue, ORIGINAL_IS_BOM, ORIGINAL_LINE_OFFSETS, ORIGINAL_POSITION_AT, ORIGINAL_PROCESS_ARGUMENTS, ORIGINAL_PROCESS_COMMENT, ORIGINAL_SPLIT, parse } from './parse.js';
+import { isPlainValue, ORIGINAL_IS_BOM, ORIGINAL_LINE_OFFSETS, ORIGINAL_POSITION_AT, ORIGINAL_PROCESS_ARGUMENTS, ORIGINAL_PROCESS_COMMENT, ORIGINAL_PROPERTY_ARGUMENTS, ORIGINAL_SPLIT, parse } from './parse.js';
 import { offsetsOf, splitRawArguments, type SplitSource } from './split.js';
 import { simpleProperties } from './properties.js';
 import { LineIndex } from '../text.js';
@@ -386,6 +386,68 @@ describe('simpleProperties reads one-line ENV and LABEL as dockerfile-ast 0.7.1 
     const files = [...listFiles(corpusDir), ...goldFiles()];
     const { compared, out } = checkAll(files.map((f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, '')));
     expect(compared).toBeGreaterThan(10_000);
+    expect(out).toEqual([]);
+  }, 120_000);
+});
+
+describe('getPropertyArguments on one line equals dockerfile-ast 0.7.1', () => {
+  type PropInstr = SplitSource & {
+    getKeyword(): string;
+    getTriggerInstruction?(): PropInstr | null;
+    getPropertyArguments?(): Arg[];
+    [ORIGINAL_PROPERTY_ARGUMENTS]?: () => Arg[];
+  };
+  function differences(text: string): { compared: number; out: string[] } {
+    const out: string[] = [];
+    let compared = 0;
+    const check = (instr: PropInstr) => {
+      const trigger = instr.getKeyword() === 'ONBUILD' ? instr.getTriggerInstruction?.() : null;
+      if (trigger) check(trigger);
+      const original = instr[ORIGINAL_PROPERTY_ARGUMENTS];
+      if (typeof instr.getPropertyArguments !== 'function' || !original) return;
+      compared++;
+      const want = show(original.call(instr));
+      const got = show(instr.getPropertyArguments());
+      if (want !== got && out.length < 5) out.push(`${JSON.stringify(text.slice(0, 200))}\n  want ${want}\n  got  ${got}`);
+    };
+    for (const instr of DockerfileParser.parse(text).getInstructions()) check(instr as unknown as PropInstr);
+    return { compared, out };
+  }
+  function checkAll(texts: Iterable<string>): { compared: number; out: string[] } {
+    let compared = 0;
+    const out: string[] = [];
+    for (const text of texts) {
+      for (const t of [text, '# escape=`\n' + text]) {
+        const d = differences(t);
+        compared += d.compared;
+        out.push(...d.out);
+      }
+      if (out.length > 5) break;
+    }
+    return { compared, out };
+  }
+
+  it('on hand-made and random input', () => {
+    const texts = readdirSync(tricky).map((n) => readFileSync(path.join(tricky, n), 'utf8'));
+    texts.push('ARG A\nARG A=1 B\nARG "A"=\'x y\'\nARG A=${B:-"x} y\nENV K V W\nLABEL a="b c" d\nARG\nARG   \nARG A \\\n B=1\nONBUILD ARG X=1');
+    let seed = 31;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const parts = ['a', 'bc', ' ', '\t', '=', '"', "'", '$', '{', '}', '${', '#', '\\', '`', '\n'];
+    for (let n = 0; n < 5000; n++) {
+      let s = ['ARG ', 'ENV ', 'LABEL ', 'ONBUILD ARG '][Math.floor(rand() * 4)];
+      const len = Math.floor(rand() * 12);
+      for (let i = 0; i < len; i++) s += parts[Math.floor(rand() * parts.length)];
+      texts.push(s);
+    }
+    const { compared, out } = checkAll(texts);
+    expect(compared).toBeGreaterThan(5000);
+    expect(out).toEqual([]);
+  });
+
+  it.runIf(haveShared)('on every ARG, ENV and LABEL of the corpus and gold set', () => {
+    const files = [...listFiles(corpusDir), ...goldFiles()];
+    const { compared, out } = checkAll(files.map((f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, '')));
+    expect(compared).toBeGreaterThan(20_000);
     expect(out).toEqual([]);
   }, 120_000);
 });

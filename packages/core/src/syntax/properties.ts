@@ -15,17 +15,9 @@ const getValue = (value: string, escapeChar: string): string => (DfPropertyClass
  * patches.test.ts over the corpus, the gold set and fuzzed input.
  */
 export function simpleProperties(parsed: string, text: string, from: number, to: number, escapeChar: string): Property[] | null {
-  if (escapeChar.length !== 1) return null;
-  const region = parsed.slice(from, to);
-  if (region.indexOf(escapeChar) >= 0 || region.indexOf('\n') >= 0 || region.indexOf('\r') >= 0) return null;
-  if (parsed !== text && text.slice(from, to) !== region) return null;
-  // The arguments without the blanks around them (dockerfile-ast's leading and trailing non-whitespace).
-  let start = from;
-  while (start < to && isBlank(parsed.charCodeAt(start))) start++;
-  let end = to;
-  while (end > start && isBlank(parsed.charCodeAt(end - 1))) end--;
-  if (start === end) return [];
-  const args = splitArguments(parsed, start, end);
+  if (parsed !== text && text.slice(from, to) !== parsed.slice(from, to)) return null;
+  const args = simpleArgumentOffsets(parsed, from, to, escapeChar);
+  if (args === null) return null;
 
   const property = (a: number, b: number): Property => {
     const word = parsed.slice(a, b);
@@ -62,6 +54,22 @@ export function simpleProperties(parsed: string, text: string, from: number, to:
   const out: Property[] = [];
   for (let k = 0; k < args.length; k += 2) out.push(property(args[k], args[k + 1]));
   return out;
+}
+
+/**
+ * dockerfile-ast 0.7.1's `getPropertyArguments` of the arguments in `text[from, to)` when they
+ * are on one line without the escape character, as start and end offsets in pairs; else null.
+ */
+export function simpleArgumentOffsets(text: string, from: number, to: number, escapeChar: string): number[] | null {
+  if (escapeChar.length !== 1) return null;
+  const region = text.slice(from, to);
+  if (region.indexOf(escapeChar) >= 0 || region.indexOf('\n') >= 0 || region.indexOf('\r') >= 0) return null;
+  // The arguments without the blanks around them (dockerfile-ast's leading and trailing non-whitespace).
+  let start = from;
+  while (start < to && isBlank(text.charCodeAt(start))) start++;
+  let end = to;
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+  return start === end ? [] : splitArguments(text, start, end);
 }
 
 function isBlank(c: number): boolean {

@@ -196,6 +196,11 @@ class OffsetArgument {
 }
 Object.setPrototypeOf(OffsetArgument.prototype, Argument.prototype);
 
+/** An Argument of `value` at `[start, end)` whose range is made when asked. */
+export function offsetArgument(value: string, doc: SplitSource['document'], start: number, end: number): Argument {
+  return new OffsetArgument(value, doc, start, end) as unknown as Argument;
+}
+
 /** The offsets of a word split by splitRawArguments, or null for another Argument. */
 export function offsetsOf(arg: Argument): { start: number; end: number } | null {
   const a: unknown = arg;
