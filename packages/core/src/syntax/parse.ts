@@ -705,44 +705,21 @@ class Reader {
     if (!instr.known) {
       this.diagnostics.push({ message: `Unknown instruction '${keyword.raw}'.`, range: keyword.range, fatal: false });
     }
-    // Each part is read on its own: one accessor failing loses only that part. (Inline try/catch
-    // rather than a helper taking closures: this runs for every instruction.)
+    // Each part is read on its own: one accessor failing loses only that part. The parts that few
+    // instructions have are read by their own methods, which keeps this one small: it runs for
+    // every instruction, and V8 recompiles it whenever a rare input deoptimises it.
     const problems: string[] = [];
     const anySrc = src as unknown as Record<string, unknown>;
-    if (typeof anySrc.getFlags === 'function') {
-      try {
-        const flags = (src as unknown as { getFlags(): DfFlag[] }).getFlags();
-        if (flags.length > 0) instr.flags = flags.map((f) => this.flag(f));
-      } catch (error) {
-        problems.push(`flags: ${errorMessage(error)}`);
-      }
-    }
+    if (typeof anySrc.getFlags === 'function') this.readFlags(src, instr, problems);
     // Heredocs need `<<`; asking dockerfile-ast costs a scan of every argument.
-    if (typeof anySrc.getHeredocs === 'function' && this.text.slice(range.start, range.end).includes('<<')) {
-      try {
-        instr.heredocs = this.heredocs(src);
-      } catch (error) {
-        problems.push(`heredocs: ${errorMessage(error)}`);
-      }
-    }
+    if (typeof anySrc.getHeredocs === 'function' && this.text.slice(range.start, range.end).includes('<<')) this.readHeredocs(src, instr, problems);
     let words: DfArgument[] = [];
     try {
       words = src.getArguments();
     } catch (error) {
       problems.push(`arguments: ${errorMessage(error)}`);
     }
-    const args: Word[] = [];
-    // A bare `--` ends the flags (BuildKit); dockerfile-ast reads the words after it as flags too.
-    if (instr.flags.length > 0) {
-      const dashes = instr.flags.findIndex((f) => f.range.end - f.range.start === 2 && this.text.slice(f.range.start, f.range.end) === '--');
-      if (dashes >= 0) {
-        for (const f of instr.flags.slice(dashes + 1)) {
-          const raw = this.text.slice(f.range.start, f.range.end);
-          args.push({ raw, value: unquote(joinLines(raw), escapeChar), range: f.range });
-        }
-        instr.flags = instr.flags.slice(0, dashes);
-      }
-    }
+    const args: Word[] = instr.flags.length > 0 ? this.wordsAfterDashes(instr, escapeChar) : [];
     const heredocs = instr.heredocs;
     for (let i = 0; i < words.length; i++) {
       let r = offsetsOf(words[i]) ?? this.toRange(words[i].getRange());
@@ -766,32 +743,71 @@ class Reader {
       // ARG takes several `name[=default]` words; dockerfile-ast reads `ARG A B=2` like legacy ENV.
       instr.properties = args.map((w) => argProperty(w, escapeChar));
     } else if ((kind === 'ENV' || kind === 'LABEL') && typeof anySrc.getProperties === 'function') {
-      // One line without the escape character, the common case, is read here: the same properties
-      // without dockerfile-ast's arguments, ranges and positions for every word.
-      const simple = simpleProperties(this.parsed, this.text, keyword.range.end, range.end, escapeChar);
-      if (simple !== null) instr.properties = simple;
-      else {
-        try {
-          instr.properties = (src as unknown as { getProperties(): DfProperty[] }).getProperties().map((p) => this.property(p));
-        } catch (error) {
-          problems.push(`properties: ${errorMessage(error)}`);
-        }
-      }
-    }
-    if (kind === 'ONBUILD' && typeof anySrc.getTriggerInstruction === 'function') {
-      let trigger: DfInstruction | null = null;
-      try {
-        trigger = (src as unknown as { getTriggerInstruction(): DfInstruction | null }).getTriggerInstruction();
-      } catch (error) {
-        problems.push(`trigger: ${errorMessage(error)}`);
-      }
-      if (trigger) instr.trigger = this.instruction(trigger, index, escapeChar, instr);
+      this.readProperties(src, instr, escapeChar, problems);
+    } else if (kind === 'ONBUILD' && typeof anySrc.getTriggerInstruction === 'function') {
+      this.readTrigger(src, instr, escapeChar, problems);
     }
     if (problems.length > 0) {
       instr.broken = problems.join('; ');
       this.diagnostics.push({ message: `Could not fully read this ${kind} instruction (${problems[0]}).`, range, fatal: false });
     }
     return instr;
+  }
+
+  private readFlags(src: DfInstruction, instr: Instruction, problems: string[]): void {
+    try {
+      const flags = (src as unknown as { getFlags(): DfFlag[] }).getFlags();
+      if (flags.length > 0) instr.flags = flags.map((f) => this.flag(f));
+    } catch (error) {
+      problems.push(`flags: ${errorMessage(error)}`);
+    }
+  }
+
+  private readHeredocs(src: DfInstruction, instr: Instruction, problems: string[]): void {
+    try {
+      instr.heredocs = this.heredocs(src);
+    } catch (error) {
+      problems.push(`heredocs: ${errorMessage(error)}`);
+    }
+  }
+
+  /** A bare `--` ends the flags (BuildKit); dockerfile-ast reads the words after it as flags too. */
+  private wordsAfterDashes(instr: Instruction, escapeChar: string): Word[] {
+    const args: Word[] = [];
+    const dashes = instr.flags.findIndex((f) => f.range.end - f.range.start === 2 && this.text.slice(f.range.start, f.range.end) === '--');
+    if (dashes >= 0) {
+      for (const f of instr.flags.slice(dashes + 1)) {
+        const raw = this.text.slice(f.range.start, f.range.end);
+        args.push({ raw, value: unquote(joinLines(raw), escapeChar), range: f.range });
+      }
+      instr.flags = instr.flags.slice(0, dashes);
+    }
+    return args;
+  }
+
+  private readProperties(src: DfInstruction, instr: Instruction, escapeChar: string, problems: string[]): void {
+    // One line without the escape character, the common case, is read here: the same properties
+    // without dockerfile-ast's arguments, ranges and positions for every word.
+    const simple = simpleProperties(this.parsed, this.text, instr.keyword.range.end, instr.range.end, escapeChar);
+    if (simple !== null) {
+      instr.properties = simple;
+      return;
+    }
+    try {
+      instr.properties = (src as unknown as { getProperties(): DfProperty[] }).getProperties().map((p) => this.property(p));
+    } catch (error) {
+      problems.push(`properties: ${errorMessage(error)}`);
+    }
+  }
+
+  private readTrigger(src: DfInstruction, instr: Instruction, escapeChar: string, problems: string[]): void {
+    let trigger: DfInstruction | null = null;
+    try {
+      trigger = (src as unknown as { getTriggerInstruction(): DfInstruction | null }).getTriggerInstruction();
+    } catch (error) {
+      problems.push(`trigger: ${errorMessage(error)}`);
+    }
+    if (trigger) instr.trigger = this.instruction(trigger, instr.index, escapeChar, instr);
   }
 
   private flag(f: DfFlag): Flag {
