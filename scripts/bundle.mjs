@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const fromDockerfileAst = createRequire(createRequire(join(root, 'packages/core/package.json')).resolve('dockerfile-ast'));
 const cli = join(root, 'packages/cli');
 const out = join(cli, 'dist/bundle');
 rmSync(out, { recursive: true, force: true });
@@ -25,8 +26,13 @@ const result = await build({
   // Code that finds files beside itself (wasm, rule docs, the worker) reads import.meta.url.
   define: { 'import.meta.url': '__stowageBundleUrl', STOWAGE_BUNDLED: 'true' },
   banner: { js: "const __stowageBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  // web-tree-sitter's CommonJS build: its ES module build loads Node modules with import().
-  alias: { 'web-tree-sitter': createRequire(join(root, 'packages/core/package.json')).resolve('web-tree-sitter') },
+  alias: {
+    // web-tree-sitter's CommonJS build: its ES module build loads Node modules with import().
+    'web-tree-sitter': createRequire(join(root, 'packages/core/package.json')).resolve('web-tree-sitter'),
+    // dockerfile-ast (CommonJS) requires these; esbuild would pick their ES module builds, whose
+    // exports become getters, so that every `Range.create` in the parser cost a getter call.
+    ...Object.fromEntries(['vscode-languageserver-types', 'vscode-languageserver-textdocument'].map((name) => [name, fromDockerfileAst.resolve(name)])),
+  },
   // Core loads these on first use with createRequire, which a bundle cannot follow: the CLI
   // package depends on them, so they resolve from the bundle's folder at run time. @stowage/builds
   // imports yaml statically, so that copy is bundled: resolving yaml's files from node_modules at
@@ -39,6 +45,9 @@ const result = await build({
 // imports fs/promises to read a grammar given as a path; core and builds pass it the bytes.
 const kept = Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.kind === 'dynamic-import' && i.path !== 'fs/promises'));
 if (kept.length > 0) throw new Error(`the bundle keeps dynamic imports: ${kept.map((i) => i.path).join(', ')}`);
+// The parser's dependencies must stay CommonJS (see the aliases above).
+const esmBuilds = Object.keys(result.metafile.inputs).filter((p) => /vscode-languageserver-(types|textdocument)\/lib\/esm\//.test(p));
+if (esmBuilds.length > 0) throw new Error(`the bundle holds ES module builds that dockerfile-ast reads through getters: ${esmBuilds.join(', ')}`);
 // Workers start from this file (pool.ts: ./worker.js beside the code), which loads the bundle the same way.
 writeFileSync(join(out, 'worker.cjs'), "'use strict';\nrequire('../../bin/load-bundle.cjs').start([]);\n");
 

@@ -2,8 +2,10 @@ import { Property as DfPropertyClass } from 'dockerfile-ast';
 import type { Property } from './ast.js';
 
 type GetValue = (value: string, escapeChar: string) => string;
+// The class itself, read once: in the bundle an imported name is a getter call on every use.
+const PropertyClass = DfPropertyClass as unknown as { getValue: GetValue };
 /** dockerfile-ast's own reading of a name or value (quotes, escapes), with the plain-value patch. */
-const getValue = (value: string, escapeChar: string): string => (DfPropertyClass as unknown as { getValue: GetValue }).getValue(value, escapeChar);
+const getValue = (value: string, escapeChar: string): string => PropertyClass.getValue(value, escapeChar);
 
 /**
  * The properties of an ENV or LABEL instruction on one line, read as dockerfile-ast 0.7.1's
