@@ -305,6 +305,21 @@ describe('the BOM test without encoding to a Buffer', () => {
   });
 });
 
+/** `differences` of each text, as written and with the backtick escape directive: how many were compared, and the first differences. */
+function compareAll(texts: Iterable<string>, differences: (text: string) => { compared: number; out: string[] }): { compared: number; out: string[] } {
+  let compared = 0;
+  const out: string[] = [];
+  for (const text of texts) {
+    for (const t of [text, '# escape=`\n' + text]) {
+      const d = differences(t);
+      compared += d.compared;
+      out.push(...d.out);
+    }
+    if (out.length > 5) break;
+  }
+  return { compared, out };
+}
+
 describe('simpleProperties reads one-line ENV and LABEL as dockerfile-ast 0.7.1 getProperties does', () => {
   type LspRange = { start: { line: number; character: number }; end: { line: number; character: number } };
   type DfProp = { getName(): string; getNameRange(): LspRange; getValue(): string | null; getValueRange(): LspRange | null; getRange(): LspRange };
@@ -338,19 +353,7 @@ describe('simpleProperties reads one-line ENV and LABEL as dockerfile-ast 0.7.1 
     for (const instr of df.getInstructions()) check(instr as unknown as PropInstr);
     return { compared, out };
   }
-  function checkAll(texts: Iterable<string>): { compared: number; out: string[] } {
-    let compared = 0;
-    const out: string[] = [];
-    for (const text of texts) {
-      for (const t of [text, '# escape=`\n' + text]) {
-        const d = differences(t);
-        compared += d.compared;
-        out.push(...d.out);
-      }
-      if (out.length > 5) break;
-    }
-    return { compared, out };
-  }
+  const checkAll = (texts: Iterable<string>) => compareAll(texts, differences);
 
   it('on hand-made input', () => {
     const texts = readdirSync(tricky).map((n) => readFileSync(path.join(tricky, n), 'utf8'));
@@ -413,19 +416,7 @@ describe('getPropertyArguments on one line equals dockerfile-ast 0.7.1', () => {
     for (const instr of DockerfileParser.parse(text).getInstructions()) check(instr as unknown as PropInstr);
     return { compared, out };
   }
-  function checkAll(texts: Iterable<string>): { compared: number; out: string[] } {
-    let compared = 0;
-    const out: string[] = [];
-    for (const text of texts) {
-      for (const t of [text, '# escape=`\n' + text]) {
-        const d = differences(t);
-        compared += d.compared;
-        out.push(...d.out);
-      }
-      if (out.length > 5) break;
-    }
-    return { compared, out };
-  }
+  const checkAll = (texts: Iterable<string>) => compareAll(texts, differences);
 
   it('on hand-made and random input', () => {
     const texts = readdirSync(tricky).map((n) => readFileSync(path.join(tricky, n), 'utf8'));
