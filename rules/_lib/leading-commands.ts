@@ -137,15 +137,12 @@ function readWord(script: string, i: number): { end: number; value: string | nul
         const d = script.charCodeAt(k);
         if (d === 34) break;
         if (d === 92 /* \ */ || d === 96 /* ` */) return null;
-        if (d === 36 /* $ */) {
-          const e = expansionEnd(script, k);
-          if (e < 0) return null;
-          value = null;
-          k = e;
-          from = k;
-          continue;
-        }
-        k++;
+        // `$`: a plain expansion makes the value unknown; any other needs the shell.
+        const e = expansionEnd(script, k);
+        if (e < 0) return null;
+        value = null;
+        k = e;
+        from = k;
       }
       if (value !== null) value += script.slice(from, k);
       j = k + 1;
