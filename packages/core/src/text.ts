@@ -80,3 +80,23 @@ export function rangeText(text: string, range: Range): string {
 export function containsRange(outer: Range, inner: Range): boolean {
   return outer.start <= inner.start && inner.end <= outer.end;
 }
+
+// Native searches for the readers that take text between the characters that matter: a loop per
+// character is slow in the unoptimised code that runs for most of a lint run.
+
+const charSets = new Map<string, RegExp>();
+
+/** A global regex matching any one of `chars`, made once per set. */
+export function anyOf(chars: string): RegExp {
+  let re = charSets.get(chars);
+  if (re === undefined) charSets.set(chars, (re = new RegExp(`[${chars.replace(/[\\\]^-]/g, '\\$&')}]`, 'g')));
+  return re;
+}
+
+/** Where the global regex `re` first matches `text` at or after `from`, or `to` (the end by default) when not before it. */
+export function nextMatch(re: RegExp, text: string, from: number, to = text.length): number {
+  re.lastIndex = from;
+  if (!re.test(text)) return to;
+  const at = re.lastIndex - 1;
+  return at < to ? at : to;
+}

@@ -1,3 +1,5 @@
+import { anyOf, nextMatch } from '../text.js';
+
 /** Looks a variable up; undefined means not set. */
 export type Lookup = (name: string) => string | undefined;
 
@@ -58,22 +60,13 @@ export function expand(raw: string, lookup: Lookup, escapeChar = '\\'): Expansio
     } else {
       // Up to the next character that may quote, escape or expand: a native search, as a loop per
       // character is slow in the unoptimised code that runs for most of a lint run.
-      const stop = stopsFor(escapeChar);
-      stop.lastIndex = i + 1;
-      const k = stop.test(raw) ? stop.lastIndex - 1 : raw.length;
+      const k = nextMatch(anyOf(`$"'${escapeChar}`), raw, i + 1);
       out += raw.slice(i, k);
       i = k;
     }
   }
   if (out.length > MAX_EXPANSION) return { value: out.slice(0, MAX_EXPANSION), unresolved, names, truncated: true };
   return { value: out, unresolved, names };
-}
-
-const stops = new Map<string, RegExp>();
-function stopsFor(escapeChar: string): RegExp {
-  let re = stops.get(escapeChar);
-  if (re === undefined) stops.set(escapeChar, (re = new RegExp(`[$"'${escapeChar.replace(/[\\\]^-]/g, '\\$&')}]`, 'g')));
-  return re;
 }
 
 /** Exported for tests only. */

@@ -1,5 +1,6 @@
 import { Property as DfPropertyClass } from 'dockerfile-ast';
 import type { Property } from './ast.js';
+import { anyOf, nextMatch } from '../text.js';
 
 type GetValue = (value: string, escapeChar: string) => string;
 // The class itself, read once: in the bundle an imported name is a getter call on every use.
@@ -114,7 +115,7 @@ function splitArguments(s: string, from: number, to: number): number[] {
       if (c === 36 && i + 1 < to && s.charCodeAt(i + 1) === 123) {
         let single = false;
         let double = false;
-        for (let j = search(IN_VARIABLE, s, i + 2, to); j < to; j = search(IN_VARIABLE, s, j + 1, to)) {
+        for (let j = nextMatch(IN_VARIABLE, s, i + 2, to); j < to; j = nextMatch(IN_VARIABLE, s, j + 1, to)) {
           const d = s.charCodeAt(j);
           if (d === 39) single = !single;
           else if (d === 34) double = !double;
@@ -129,7 +130,7 @@ function splitArguments(s: string, from: number, to: number): number[] {
         }
         break;
       }
-      i = search(PLAIN_STOP, s, i + 1, to);
+      i = nextMatch(PLAIN_STOP, s, i + 1, to);
     }
   }
   if (argStart !== -1 && argStart !== to) out.push(argStart, to);
@@ -137,13 +138,5 @@ function splitArguments(s: string, from: number, to: number): number[] {
 }
 
 /** Where a plain run of characters stops, and what matters inside `${...}`. */
-const PLAIN_STOP = /[ \t"'$]/g;
-const IN_VARIABLE = /[ \t"'}]/g;
-
-/** The first match of `re` in `s` at or after `from`, or `to` when there is none before it. */
-function search(re: RegExp, s: string, from: number, to: number): number {
-  re.lastIndex = from;
-  if (!re.test(s)) return to;
-  const at = re.lastIndex - 1;
-  return at < to ? at : to;
-}
+const PLAIN_STOP = anyOf(' \t"\'$');
+const IN_VARIABLE = anyOf(' \t"\'}');

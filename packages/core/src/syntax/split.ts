@@ -1,4 +1,5 @@
 import { Argument } from 'dockerfile-ast';
+import { anyOf, nextMatch } from '../text.js';
 
 interface LspPosition {
   line: number;
@@ -148,16 +149,9 @@ export function splitRawArguments(src: SplitSource): Argument[] {
   return args;
 }
 
-const STOP_BACKSLASH = /[ \t\r\n\\]/g;
-const STOP_BACKTICK = /[ \t\r\n`]/g;
-
-/**
- * The first whitespace or escape character at or after `from` (or the end). A native search: a
- * loop per character is slow in the unoptimised code that runs for most of a lint run.
- */
+/** The first whitespace or escape character at or after `from` (or the end). */
 function stopAfter(text: string, from: number, esc: number): number {
-  const re = esc === 92 ? STOP_BACKSLASH : esc === 96 ? STOP_BACKTICK : null;
-  if (re === null) {
+  if (esc !== 92 && esc !== 96) {
     let j = from;
     while (j < text.length) {
       const d = text.charCodeAt(j);
@@ -166,9 +160,11 @@ function stopAfter(text: string, from: number, esc: number): number {
     }
     return j;
   }
-  re.lastIndex = from;
-  return re.test(text) ? re.lastIndex - 1 : text.length;
+  return nextMatch(esc === 92 ? STOP_BACKSLASH : STOP_BACKTICK, text, from);
 }
+
+const STOP_BACKSLASH = anyOf(' \t\r\n\\');
+const STOP_BACKTICK = anyOf(' \t\r\n`');
 
 function word(doc: SplitSource['document'], offset: number, escapedArg: string, text: string, runStart: number, runEnd: number, from: number, to: number): Argument {
   const value = runStart >= 0 ? escapedArg + text.substring(runStart, runEnd) : escapedArg;

@@ -1,3 +1,5 @@
+import { anyOf, nextMatch } from '../text.js';
+
 /**
  * Removes Dockerfile-level quoting from a word: double and single quotes, and the escape
  * character before another character (BuildKit's word processing, without expansion).
@@ -8,14 +10,14 @@
  */
 export function unquote(raw: string, escapeChar = '\\'): string {
   if (raw.indexOf('"') < 0 && raw.indexOf("'") < 0 && raw.indexOf(escapeChar) < 0) return raw;
-  const plain = searchFor(escapeChar, PLAIN);
-  const double = searchFor(escapeChar, DOUBLE);
+  const plain = anyOf(`"'${escapeChar}`);
+  const double = anyOf(`"${escapeChar}`);
   const n = raw.length;
   let out = '';
   let i = 0;
   while (i < n) {
     // Outside quotes: up to the next quote or escape character.
-    const j = next(plain, raw, i);
+    const j = nextMatch(plain, raw, i);
     out += raw.slice(i, j);
     if (j >= n) break;
     const c = raw[j];
@@ -37,7 +39,7 @@ export function unquote(raw: string, escapeChar = '\\'): string {
       // Inside double quotes only quote-relevant characters are escaped.
       i = j + 1;
       for (;;) {
-        const k = next(double, raw, i);
+        const k = nextMatch(double, raw, i);
         out += raw.slice(i, k);
         if (k >= n) return out;
         if (raw[k] === '"') {
@@ -57,23 +59,4 @@ export function unquote(raw: string, escapeChar = '\\'): string {
     }
   }
   return out;
-}
-
-const PLAIN = new Map<string, RegExp>();
-const DOUBLE = new Map<string, RegExp>();
-
-/** Outside quotes the search stops at quotes and the escape character; inside double quotes at `"` and the escape character. */
-function searchFor(escapeChar: string, cache: Map<string, RegExp>): RegExp {
-  let re = cache.get(escapeChar);
-  if (re === undefined) {
-    const esc = escapeChar.replace(/[\\\]^-]/g, '\\$&');
-    cache.set(escapeChar, (re = new RegExp(cache === PLAIN ? `["'${esc}]` : `["${esc}]`, 'g')));
-  }
-  return re;
-}
-
-/** The index of the next match of `re` at or after `from`, or the text's length. */
-function next(re: RegExp, text: string, from: number): number {
-  re.lastIndex = from;
-  return re.test(text) ? re.lastIndex - 1 : text.length;
 }
